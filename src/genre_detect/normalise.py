@@ -1,0 +1,186 @@
+"""Text normalisation: the first step of the pipeline, shared by training and prediction.
+
+Two steps, both pure functions over strings:
+
+* :func:`normalise` fixes encoding noise (Unicode form, line endings, control characters, runs of blanks). Cue
+  detectors and the character offsets in a :class:`~genre_detect.prediction.Prediction` refer to its output.
+* :func:`strip_shortcuts` removes what a classifier would learn instead of genre (outlet names, datelines, URL /
+  share / byline lines, author bios). The model sees only its output, at training and prediction time alike, and it
+  keeps a map back to the normalised text so that window offsets stay meaningful.
+
+Example:
+    >>> from genre_detect.normalise import normalise, strip_shortcuts
+    >>> stripped = strip_shortcuts(normalise("WASHINGTON (The Borowitz Report)\u2014Officials said."))
+    >>> stripped.text
+    'Officials said.'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+__all__ = ["normalise", "strip_shortcuts", "Stripped", "NORMALISER_VERSION"]
+
+# Bump when the output of either function changes: it is recorded in genre_detect.json, and a model trained under
+# one version should be re-evaluated before it is used with another.
+NORMALISER_VERSION = "1"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
+_BLANKS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in NFC form with LF line endings, no control characters and single spaces.
+
+    Typography (curly quotes, dashes) is kept: it carries no label information across our sources, and the cue
+    detectors look for quotation marks of either kind.
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    text = _BLANKS.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _MANY_NEWLINES.sub("\n\n", text)
+    return text.strip()
+
+
+# Outlets named in our data sets (see ../shared/data/README.md). Matching is case-insensitive and on word bounds.
+# Satire outlets are listed together with sincere ones so that neither side keeps its names.
+_OUTLETS = [
+    "the borowitz report", "borowitz report", "borowitz", "satirewire(?:\\.com)?", "the onion", "onion",
+    "babylon bee", "the babylon bee", "the beaverton", "beaverton", "faking news", "newsthump", "the shovel",
+    "the postillon", "waterford whispers news", "reductress", "scrappleface", "empire news", "the spoof",
+    "national report", "world news daily report", "the people'?s cube", "huffington post", "huffpost",
+    "mcsweeney'?s", "cracked(?:\\.com)?", "landover baptist", "daily currant", "duffel blog", "clickhole",
+    "reuters", "associated press", "agence france-presse", "afp", "upi", "bbc", "cnn", "npr", "abc news",
+    "cbs news", "nbc news", "fox news", "al jazeera", "the guardian", "the economist", "wall street journal",
+    "washington post", "usa today", "new york times", "infowars", "breitbart", "true pundit", "judicial watch",
+    "rusi", "csis", "isw", "atlantic council", "valdai discussion club", "valdai", "riac", "osw",
+]
+_OUTLET_RE = re.compile(r"(?i)(?<![\w])(?:" + "|".join(_OUTLETS) + r")(?![\w])")
+# A caps dateline, optionally with an agency or outlet in brackets, followed by a dash or colon:
+# "WASHINGTON—", "NEW YORK, NY (SatireWire.com) –", "TOKYO (UPI)-", "Bengaluru:".
+_DATELINE_RE = re.compile(
+    r"^(?:[A-Z][A-Z.,'’ ]{1,40}|[A-Z][a-z]+(?:, [A-Z][a-zA-Z. ]+)?)\s*(?:\([^)\n]{0,60}\))?\s*(?:[—–-]+|:)\s*"
+)
+_URL_RE = re.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|org|net|co\.uk|au|us)(?:/\S*)?\b")
+# Whole lines that are page furniture rather than prose.
+_FURNITURE_RE = re.compile(
+    r"(?i)^(?:share(?: this)?|tweet|email|print|click here|follow (?:us|me|@)|subscribe|sign up|read more|"
+    r"related(?: articles)?|similar articles|tags?:|tag archives?:|filed under|posted (?:in|by|on)|by [A-Z][\w.'’ -]{2,40}$|"
+    r"photo(?:graph)?:|image:|source:|advertisement|comments?\b|\(more\)|copyright|©|all rights reserved)"
+)
+_HANDLE_RE = re.compile(r"(?<!\w)@\w{2,}")
+# A short final paragraph that introduces the author in the third person: "X is a Senior Fellow at ...",
+# "X has worked as ...". These appear only in the sincere sources, so the model must not see them.
+_BIO_RE = re.compile(
+    r"^(?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}) (?:is|was|has (?:worked|served|been)|serves|works|writes|holds)\b"
+    r"[^\n]{0,400}\b(?:fellow|director|professor|author|editor|researcher|analyst|columnist|contributor|"
+    r"correspondent|think tank|institute|university|programme|program|centre|center|lecturer)\b",
+)
+
+
+@dataclass
+class Stripped:
+    """The model's view of a text: ``text`` plus, for each of its characters, the offset in the normalised text."""
+
+    text: str
+    offsets: list[int] = field(repr=False)
+    removed: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of :attr:`text` back to the normalised text."""
+        if not self.offsets:
+            return 0, 0
+        start = min(max(start, 0), len(self.offsets) - 1)
+        end = min(max(end, start + 1), len(self.offsets))
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return spans
+
+
+def strip_shortcuts(text: str) -> Stripped:
+    """Remove outlet names, datelines, URLs, page furniture and trailing author bios from normalised ``text``.
+
+    Returns a :class:`Stripped` whose ``offsets`` map every kept character back to ``text``.
+    """
+    keep = [True] * len(text)
+    removed: list[tuple[int, int, str]] = []
+
+    def drop(start: int, end: int, why: str) -> None:
+        if end <= start:
+            return
+        removed.append((start, end, why))
+        for i in range(start, end):
+            keep[i] = False
+
+    lines = [(s, e) for s, e in _paragraph_spans(text)]
+    prose_lines = [(s, e) for s, e in lines if e > s]
+    # Author bios: only in the last two non-empty paragraphs, and only when short.
+    for s, e in prose_lines[-2:]:
+        if e - s <= 600 and _BIO_RE.match(text[s:e]):
+            drop(s, e, "author_bio")
+    for s, e in lines:
+        line = text[s:e]
+        if not line or not keep[s]:
+            continue
+        if _FURNITURE_RE.match(line) and len(line) < 120:
+            drop(s, e, "page_furniture")
+            continue
+        if _URL_RE.fullmatch(line.strip()):
+            drop(s, e, "url_line")
+            continue
+        m = _DATELINE_RE.match(line)
+        # Only a real dateline: short prefix followed by prose, in the first lines of the text.
+        if m and s < 400 and len(line) > m.end() + 20 and (m.group(0).isupper() or "(" in m.group(0)
+                                                               or m.group(0).rstrip().endswith((":", "—", "–"))):
+            prefix = m.group(0)
+            letters = [c for c in prefix if c.isalpha()]
+            if letters and (sum(c.isupper() for c in letters) / len(letters) > 0.6 or "(" in prefix):
+                drop(s, s + m.end(), "dateline")
+    for m in _URL_RE.finditer(text):
+        drop(m.start(), m.end(), "url")
+    for m in _HANDLE_RE.finditer(text):
+        drop(m.start(), m.end(), "handle")
+    for m in _OUTLET_RE.finditer(text):
+        drop(m.start(), m.end(), "outlet")
+
+    chars: list[str] = []
+    offsets: list[int] = []
+    prev_space = True
+    for i, ch in enumerate(text):
+        if not keep[i]:
+            continue
+        # Collapse the blanks left behind by removals so that they carry no signal either.
+        if ch == " " and prev_space:
+            continue
+        chars.append(ch)
+        offsets.append(i)
+        prev_space = ch in " \n"
+    # Trim and drop the empty brackets an outlet removal leaves, e.g. "()" from "(The Onion)".
+    out = "".join(chars)
+    out_offsets = offsets
+    for pattern in (re.compile(r"\(\s*\)|\[\s*\]"), re.compile(r" +(?=[,.;:!?])"), re.compile(r"\n{3,}")):
+        new_chars, new_offsets, last = [], [], 0
+        for m in pattern.finditer(out):
+            new_chars.append(out[last:m.start()])
+            new_offsets.extend(out_offsets[last:m.start()])
+            if m.group(0).startswith("\n"):
+                new_chars.append("\n\n")
+                new_offsets.extend(out_offsets[m.start():m.start() + 2])
+            last = m.end()
+        new_chars.append(out[last:])
+        new_offsets.extend(out_offsets[last:])
+        out, out_offsets = "".join(new_chars), new_offsets
+    lead = len(out) - len(out.lstrip())
+    trail = len(out.rstrip())
+    return Stripped(out[lead:trail], out_offsets[lead:trail], sorted(removed))
