@@ -188,10 +188,12 @@ class Detector:
     def predict(self, texts, ids: Sequence[str] | None = None):
         """Classify one text (returns a :class:`Prediction`) or a list of texts (returns a list).
 
-        Raises :class:`~genre_detect.errors.InputError` for unusable input; use the CLI or
-        :meth:`predict_many` to score a batch in which some inputs may be bad.
+        Raises :class:`~genre_detect.errors.InputError` for unusable input (the CLI scores a batch in which some
+        inputs are bad and reports those one by one).
         """
         single = isinstance(texts, str)
+        if not single and not isinstance(texts, (list, tuple)):
+            raise InputError("E104", "texts must be a string or a list of strings")
         batch = [texts] if single else list(texts)
         for i, t in enumerate(batch):
             self.check_text(t, source=None if ids is None else ids[i])

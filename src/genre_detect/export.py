@@ -24,7 +24,8 @@ def export_onnx(checkpoint: str | Path, out_file: str | Path, opset: int = 17) -
     from .training import load_checkpoint
 
     model = load_checkpoint(checkpoint)
-    ids = torch.randint(1000, 2000, (2, 16), dtype=torch.long)
+    vocab = model.encoder.config.vocab_size
+    ids = torch.randint(5, vocab, (2, 16), dtype=torch.long)
     mask = torch.ones_like(ids)
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
