@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import GenreDetectError
 
     try:
-        cli.main(args=argv, prog_name="genre-detect", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="genre-detect", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    return 0
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":

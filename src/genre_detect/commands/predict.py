@@ -49,7 +49,9 @@ def score_items(detector, items: Iterable[Item], chunk: int = CHUNK) -> Iterator
 def _table_row(pred) -> str:
     verdict = "uncertain" if pred.uncertain else pred.label
     lang = "" if pred.language == "en" else f"  [{pred.language}: model is English-only]"
-    return (f"{pred.id or '-':<40.40} {verdict:<9} {pred.satire_probability:>7.3f}  {pred.genre:<9} "
+    name = pred.id or "-"
+    name = name if len(name) <= 40 else "…" + name[-39:]  # keep the file name, drop the directory prefix
+    return (f"{name:<40} {verdict:<9} {pred.satire_probability:>7.3f}  {pred.genre:<9} "
             f"{pred.num_tokens:>7}{lang}")
 
 
@@ -108,4 +110,4 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
     if show_progress:
         click.echo(f"scored {done}, {failures} failed", err=True)
     if failures:
-        sys.exit(1)
+        click.get_current_context().exit(1)
