@@ -19,6 +19,7 @@ CODES = {
     "E103": "input is larger than the hard cap",
     "E104": "a JSONL record is not an object with a text field",
     "E105": "batch is larger than the limit",
+    "E106": "a results file cannot be appended to (corrupt line, duplicate id)",
     "E200": "model directory is missing or incomplete",
     "E201": "model settings are invalid",
     "E300": "usage error",

@@ -100,7 +100,8 @@ def read_jsonl_records(path: str, text_field: str = "text", id_field: str = "id"
                 yield Item(where, error=InputError("E104", f"record has no string field {text_field!r}",
                                                    source=where))
                 continue
-            rid = str(rec.get(id_field, where)) if rec.get(id_field) is not None else where
+            # Without an id field, "name:line" (file name, not the path as typed) stays stable when a run is resumed.
+            rid = str(rec[id_field]) if rec.get(id_field) is not None else f"{Path(path).name}:{n}"
             text = rec[text_field]
             if not any(ch.isalnum() for ch in text):
                 yield Item(rid, error=InputError("E101", "text is empty or has no words", source=rid), record=rec)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 
 import click
 
@@ -14,8 +15,14 @@ from ..inputs import Item, read_jsonl_records, read_paths
 CHUNK = 32  # documents per model call: windows of a chunk share batches, memory stays bounded
 
 
-def score_items(detector, items: Iterable[Item], chunk: int = CHUNK) -> Iterator[tuple[Item, object]]:
-    """Yield ``(item, Prediction | InputError)`` in input order, scoring good items a chunk at a time."""
+def score_items(detector, items: Iterable[Item], chunk: int = CHUNK, skip: Callable[[Item], bool] | None = None
+                ) -> Iterator[tuple[Item, object]]:
+    """Yield ``(item, Prediction | InputError | None)`` in input order, scoring good items a chunk at a time.
+
+    Chunks are fixed runs of ``chunk`` consecutive input items. When ``skip`` says that every good item of a chunk
+    is already done, the chunk is not scored and its good items come back with ``None``. A chunk with some items
+    done is scored whole: int8 activation scales depend on the batch, so only the same batches give the same bytes.
+    """
     buf: list[Item] = []
 
     def flush() -> Iterator[tuple[Item, object]]:
@@ -30,6 +37,10 @@ def score_items(detector, items: Iterable[Item], chunk: int = CHUNK) -> Iterator
                 good.append(i)
             except InputError as exc:
                 results[i] = exc
+        if good and skip is not None and all(skip(buf[i]) for i in good):
+            for i in good:
+                results[i] = None
+            good = []
         if good:
             preds = detector.predict_prepared(detector.prepare([buf[i].text for i in good]))
             for i, p in zip(good, preds):
@@ -67,8 +78,12 @@ def _table_row(pred) -> str:
               help="Model directory [env GENRE_DETECT_MODEL; default: the shipped model].")
 @click.option("--no-windows", is_flag=True, help="Leave the per-window list out of --json output.")
 @click.option("--progress/--no-progress", default=None, help="Progress on stderr (default: when many inputs).")
+@click.option("--out", "out_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Append JSON lines to FILE, resumably: ids already in FILE are skipped, a partial last line from "
+                   "a killed run is repaired.")
 def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field: str, as_json: bool,
-            threshold: float | None, model_dir: str | None, no_windows: bool, progress: bool | None) -> None:
+            threshold: float | None, model_dir: str | None, no_windows: bool, progress: bool | None,
+            out_path: str | None) -> None:
     """Classify PATHS (text files; - for stdin) or --jsonl records as satire or sincere.
 
     \b
@@ -76,6 +91,7 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
       genre-detect predict examples/parody_oped.txt
       cat article.txt | genre-detect predict --json -
       genre-detect predict --jsonl articles.jsonl --json > scores.jsonl
+      genre-detect predict --jsonl big.jsonl --out results.jsonl   # rerun the same command to resume
     """
     from ..detector import Detector
 
@@ -86,28 +102,62 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
             raise click.UsageError("no input: give PATHS, - for stdin, or --jsonl FILE")
         paths = ("-",)
     detector = Detector.load(model_dir, threshold=threshold)
+    out = _open_results(out_path) if out_path else None
     items = read_jsonl_records(jsonl, text_field, id_field) if jsonl else read_paths(paths)
     total = None if jsonl else len(paths)
-    show_progress = progress if progress is not None else (total is None or total > 10)
-    failures = done = 0
-    if not as_json:
+    show_progress = progress if progress is not None else (out is not None or total is None or total > 10)
+    failures = done = skipped = 0
+    started = last_report = time.monotonic()
+    if not as_json and out is None:
         click.echo(f"{'input':<40} {'verdict':<9} {'satire_p':>7}  {'genre':<9} {'tokens':>7}")
-    for item, result in score_items(detector, items):
-        done += 1
-        if isinstance(result, GenreDetectError):
-            failures += 1
-            click.echo(f"error: {result}", err=True)
-        else:
-            if as_json:
+    try:
+        for item, result in score_items(detector, items, skip=(lambda it: it.id in out.resumed) if out else None):
+            done += 1
+            if out is not None and not isinstance(result, GenreDetectError) and item.id in out.resumed:
+                skipped += 1  # written by an earlier, interrupted run
+            elif isinstance(result, GenreDetectError):
+                failures += 1
+                click.echo(f"error: {result}", err=True)
+            elif out is not None or as_json:
                 d = result.to_dict()
                 if no_windows:
                     d.pop("windows")
-                click.echo(json.dumps(d, ensure_ascii=False))
+                if out is None:
+                    click.echo(json.dumps(d, ensure_ascii=False))
+                else:
+                    try:
+                        out.write(d)
+                    except InputError as exc:  # the same id twice in the input
+                        failures += 1
+                        click.echo(f"error: {exc}", err=True)
             else:
                 click.echo(_table_row(result))
-        if show_progress and done % CHUNK == 0:
-            click.echo(f"scored {done}" + (f"/{total}" if total else ""), err=True)
+            now = time.monotonic()
+            # At most one progress line every two seconds: a 20,000-record file should not flood the terminal.
+            if show_progress and done % CHUNK == 0 and now - last_report >= 2:
+                last_report = now
+                click.echo(_progress(done, total, skipped, failures, now - started), err=True)
+    finally:
+        if out is not None:
+            out.close()
     if show_progress:
-        click.echo(f"scored {done}, {failures} failed", err=True)
+        click.echo(_progress(done, total, skipped, failures, time.monotonic() - started, final=True), err=True)
     if failures:
         click.get_current_context().exit(1)
+
+
+def _open_results(path: str):
+    from ..results_file import ResultsFile
+
+    out = ResultsFile(path)
+    if out.resumed or out.repaired_bytes:
+        cut = f"; cut a partial last line ({out.repaired_bytes} bytes)" if out.repaired_bytes else ""
+        click.echo(f"resuming {path}: {len(out.resumed)} results already there{cut}", err=True)
+    return out
+
+
+def _progress(done: int, total: int | None, skipped: int, failures: int, seconds: float, final: bool = False) -> str:
+    of = f"/{total}" if total else ""
+    rate = (done - skipped) / seconds if seconds > 0 else 0.0
+    extra = f", {skipped} already done" if skipped else ""
+    return f"{'done: ' if final else ''}read {done}{of}{extra}, {failures} failed, {rate:.1f}/s"
