@@ -19,6 +19,8 @@ __all__ = ["main", "COMMANDS"]
 # name -> (module under genre_detect.commands, one-line help shown by --help without importing the module)
 COMMANDS: dict[str, tuple[str, str]] = {
     "predict": ("predict", "Classify texts as satire or sincere, with genre and calibrated probability."),
+    "serve": ("serve", "Run the HTTP API and the moderators' paste-in page (127.0.0.1 by default)."),
+    "feedback": ("feedback", "Export moderators' 'wrong verdict' reports as JSON lines for retraining."),
 }
 
 

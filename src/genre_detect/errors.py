@@ -9,7 +9,7 @@ Example:
 
 from __future__ import annotations
 
-__all__ = ["GenreDetectError", "InputError", "ModelError", "UsageError", "MissingExtraError", "CODES"]
+__all__ = ["GenreDetectError", "InputError", "ModelError", "UsageError", "MissingExtraError", "ServiceError", "CODES"]
 
 # One place that lists every code, so that the docs and the tests can check them.
 CODES = {
@@ -25,6 +25,11 @@ CODES = {
     "E300": "usage error",
     "E400": "an optional dependency is not installed",
     "E500": "data set is missing or malformed",
+    "E600": "a service feature is not available in this installation",
+    "E601": "the feedback store could not record the entry",
+    "E602": "request body is larger than the service limit",
+    "E603": "request is malformed (not JSON, or fields missing or invalid)",
+    "E699": "internal server error (details are in the server log only)",
 }
 
 
@@ -65,6 +70,14 @@ class UsageError(GenreDetectError):
 
     exit_code = 2
     http_status = 400
+
+
+class ServiceError(GenreDetectError):
+    """A failure of the HTTP service itself (a feature not installed, the feedback store); carries its status."""
+
+    def __init__(self, code: str, message: str, http_status: int = 503, source: str | None = None) -> None:
+        super().__init__(code, message, source=source)
+        self.http_status = http_status
 
 
 class MissingExtraError(GenreDetectError):

@@ -1,0 +1,54 @@
+"""The shipped model on the acceptance seeds (never used for training, tuning or calibration)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+SATIRE = "001_"
+
+
+def test_shipped_model_directory_is_complete(shipped_model_dir):
+    for name in ("model.onnx", "tokenizer.json", "config.json", "genre_detect.json", "metrics.json", "README.md"):
+        assert (shipped_model_dir / name).is_file(), name
+    cfg = json.loads((shipped_model_dir / "config.json").read_text())
+    assert cfg["id2label"] == {"0": "opinion", "1": "reporting", "2": "satire"}
+    metrics = json.loads((shipped_model_dir / "metrics.json").read_text())
+    assert "publisher_test" in metrics
+
+
+def test_seeds_via_cli(shipped_model_dir, seeds_dir):
+    files = sorted(str(p) for p in seeds_dir.glob("*.txt"))
+    assert len(files) == 5
+    proc = subprocess.run([sys.executable, "-m", "genre_detect", "predict", "--json", "--model",
+                           str(shipped_model_dir), *files], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    preds = {json.loads(line)["id"]: json.loads(line) for line in proc.stdout.splitlines()}
+    for path, p in preds.items():
+        assert p["truncated"] is False and p["language"] == "en"
+        if SATIRE in path:
+            assert p["label"] == "satire" and p["satire_probability"] >= 0.90, (path, p["satire_probability"])
+        else:
+            assert p["label"] == "sincere" and p["satire_probability"] <= 0.10, (path, p["satire_probability"])
+
+
+def test_bundled_examples(shipped_detector):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    parody = shipped_detector.predict((examples / "parody_oped.txt").read_text(encoding="utf-8"))
+    report = shipped_detector.predict((examples / "council_report.txt").read_text(encoding="utf-8"))
+    assert parody.satire_probability > report.satire_probability
+    assert report.label == "sincere"
+
+
+@pytest.mark.parametrize("words", [250])
+def test_seed_scores_do_not_hinge_on_length(shipped_detector, seeds_dir, words):
+    """The first N words of each seed get the same verdict as the whole text."""
+    for path in sorted(seeds_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        whole = shipped_detector.predict(text)
+        head = shipped_detector.predict(" ".join(text.split()[:words]))
+        if SATIRE not in path.name:
+            assert head.label == whole.label == "sincere", path.name

@@ -1,0 +1,89 @@
+import random
+import re
+
+import pytest
+
+from genre_detect.data import Document, dedupe, publisher_split, random_split
+from genre_detect.errors import UsageError
+from genre_detect.model_card import ModelCardData
+from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
+
+
+def _doc(i, genre, pub, n=50):
+    return Document(f"d{i}", " ".join(f"w{i}x{j}" for j in range(n)), genre, "s", pub)
+
+
+def test_args_from_yaml_with_overrides(tmp_path):
+    f = tmp_path / "c.yaml"
+    f.write_text("epochs: 2\nseed: 5\n", encoding="utf-8")
+    args = TrainingArguments.from_file(str(f), ["epochs=3", "crops_per_doc={satire: 2}"])
+    assert args.epochs == 3 and args.seed == 5 and args.crops_per_doc == {"satire": 2}
+    with pytest.raises(UsageError):
+        TrainingArguments.from_file(str(f), ["nope=1"])
+    with pytest.raises(UsageError):
+        TrainingArguments.from_file(str(f), ["epochs"])
+
+
+def test_window_lengths_do_not_depend_on_genre():
+    """The length shortcut: sampled window lengths must have the same distribution for every genre."""
+    args = TrainingArguments(min_window_tokens=16, max_length=66, crops_per_doc={"satire": 3, "opinion": 3},
+                             headline_docs=0)
+    items = [_Tokenised(_doc(i, "satire", f"p{i}"), list(range(5, 400))) for i in range(200)]
+    items += [_Tokenised(_doc(1000 + i, "opinion", f"q{i}"), list(range(5, 4000))) for i in range(200)]
+    wins = sample_windows(items, args, random.Random(0), 1, 2)
+    by = {0: [], 2: []}
+    for ids, g in wins:
+        by[g].append(len(ids))
+    mean_sat, mean_op = sum(by[2]) / len(by[2]), sum(by[0]) / len(by[0])
+    assert abs(mean_sat - mean_op) < 3
+    assert max(by[0]) <= 66 and min(by[2]) >= 18
+
+
+def test_dedupe_drops_repeats_and_cross_label_conflicts():
+    a = Document("a", "Same text here.", "satire", "s1", "p1")
+    b = Document("b", "same   TEXT here!", "satire", "s2", "p2")
+    c = Document("c", "Conflict text.", "satire", "s1", "p1")
+    d = Document("d", "conflict text", "reporting", "s2", "p2")
+    out = dedupe([a, b, c, d])
+    assert [x.id for x in out] == ["a"]
+
+
+def test_publisher_split_never_shares_a_publisher():
+    docs = [_doc(i, "satire" if i % 3 else "opinion", f"golbeck:site{i % 40}") for i in range(400)]
+    folds = publisher_split(docs, seed=1)
+    pubs = {k: {d.publisher for d in v} for k, v in folds.items()}
+    assert not (pubs["train"] & pubs["test"]) and not (pubs["train"] & pubs["calib"])
+    assert not (pubs["calib"] & pubs["test"])
+    assert all(folds.values())
+
+
+def test_random_split_covers_everything_once():
+    docs = [_doc(i, "satire", f"p{i % 5}") for i in range(100)]
+    folds = random_split(docs, seed=1)
+    ids = [d.id for v in folds.values() for d in v]
+    assert sorted(ids) == sorted(d.id for d in docs)
+
+
+def test_model_card_has_required_sections():
+    metrics = {"publisher_test": {"binary_macro_f1": 0.8, "satire_f1": 0.7, "roc_auc": 0.9, "genre_macro_f1": 0.6,
+                                  "ece": 0.04, "n": 10},
+               "length_check": {"satire": {"first_250": 0.8, "whole": 0.82, "n": 5}}}
+    text = ModelCardData(name="m", metrics=metrics, sources=["pen0_analysis"],
+                         settings={"max_length": 256, "stride": 192, "versions": {"torch": "x"}}).render()
+    for heading in ("## Intended use", "## Out-of-scope use", "## Training data", "## Metrics", "## Limitations"):
+        assert heading in text
+    assert re.search(r"not a fact-checker", text, re.I)
+    assert re.search(r"satire is not misinformation", text, re.I)
+    assert re.search(r"\| publisher-held-out test \| 0\.800 \|", text)
+    assert "pen0" in text
+
+
+@pytest.mark.slow
+def test_short_real_training_run(tmp_path, shared_data_dir):
+    """A few steps of real training on the shared data (off by default: `pytest -m slow`)."""
+    from genre_detect.training import train
+
+    args = TrainingArguments(output_dir=str(tmp_path), data_dir=str(shared_data_dir), epochs=1, limit_docs=24,
+                             headline_docs=4, sources=["horne2017_fakenewsdata1", "golbeck2018_fake_vs_satire"])
+    ckpt = train(args)
+    assert (ckpt / "model.safetensors").is_file() and (ckpt / "training_run.json").is_file()
