@@ -20,8 +20,8 @@ Example:
     'satire'
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: FastAPI reads the route annotations at run time, and the request
+# models are local to create_app, so string annotations could not be resolved.
 import logging
 import threading
 from contextlib import asynccontextmanager
@@ -95,8 +95,14 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str, list[dic
     """Code, one-line message and per-field list for a 422, without echoing the (possibly huge) input back."""
     fields = []
     for err in exc.errors():
+        kind, msg = err.get("type"), str(err.get("msg", "invalid"))
         loc = [str(p) for p in err.get("loc", ()) if p != "body"]
-        fields.append({"field": ".".join(loc) or None, "type": err.get("type"), "message": err.get("msg")})
+        if kind == "json_invalid":  # loc holds a character position, not a field
+            loc, msg = [], f"request body is not valid JSON ({err.get('ctx', {}).get('error', 'decode error')})"
+        elif kind in ("model_attributes_type", "dict_type") and not loc:
+            msg = "request body must be a JSON object (send Content-Type: application/json)"
+        msg = msg.removeprefix("Value error, ")
+        fields.append({"field": ".".join(loc) or None, "type": kind, "message": msg})
     first = fields[0] if fields else {"field": None, "type": None, "message": "invalid request"}
     code = "E603"
     if first["type"] == "too_long" and first["field"] == "texts":
