@@ -41,7 +41,7 @@ from .feedback import FeedbackStore
 from .limits import BodyLimit
 from .schemas import build_schemas
 
-__all__ = ["create_app", "DEFAULT_MAX_BATCH", "DEFAULT_MAX_BODY_BYTES", "STATIC_DIR"]
+__all__ = ["DEFAULT_MAX_BATCH", "DEFAULT_MAX_BODY_BYTES", "STATIC_DIR", "create_app"]
 
 log = logging.getLogger("genre_detect.service")
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from ..errors import ServiceError
 
-__all__ = ["FeedbackStore", "default_data_dir", "DATA_DIR_ENV", "MODERATOR_LABELS", "VERDICTS", "DB_NAME"]
+__all__ = ["DATA_DIR_ENV", "DB_NAME", "MODERATOR_LABELS", "VERDICTS", "FeedbackStore", "default_data_dir"]
 
 DATA_DIR_ENV = "GENRE_DETECT_DATA_DIR"
 DB_NAME = "feedback.sqlite3"

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from .feedback import MODERATOR_LABELS, VERDICTS
 
-__all__ = ["Schemas", "build_schemas", "MAX_COMMENT_CHARS", "MAX_TOP_K"]
+__all__ = ["MAX_COMMENT_CHARS", "MAX_TOP_K", "Schemas", "build_schemas"]
 
 MAX_COMMENT_CHARS = 2000
 MAX_TOP_K = 10

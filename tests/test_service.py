@@ -1,0 +1,259 @@
+"""API tests of the HTTP service on the tiny model (FastAPI TestClient, no network, no real server).
+
+The committed OpenAPI document (tests/data/openapi.json) is compared here so that API changes are deliberate.
+Regenerate it after an intended change with:
+
+    GENRE_DETECT_UPDATE_OPENAPI=1 python -m pytest tests/test_service.py -k openapi
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+from fastapi.testclient import TestClient
+
+from genre_detect.cli import main
+from genre_detect.prediction import PREDICTION_KEYS
+from genre_detect.service.app import STATIC_DIR, create_app
+from genre_detect.service.feedback import FeedbackStore
+
+OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.json"
+TEXT = "The minister said the plan would be ready after the talks with experts."
+INJECTION = ('Officials said <script>window.__pwned=1;alert("x")</script> and <img src=x onerror="alert(1)"> '
+             '<b onmouseover="alert(2)">bold</b> &lt;escaped&gt; the plan was ready.')
+
+
+class NoExplain:
+    """A detector as it is before the cue report exists: everything but ``explain``."""
+
+    def __init__(self, det) -> None:
+        self._det = det
+
+    def __getattr__(self, name):
+        if name == "explain":
+            raise AttributeError(name)
+        return getattr(self._det, name)
+
+
+class Exploding(NoExplain):
+    """A detector whose prediction fails with an internal error carrying details no client should see."""
+
+    def predict(self, *args, **kwargs):
+        raise RuntimeError("secret internal detail /etc/passwd")
+
+
+def _no_trace(body: str) -> None:
+    assert "Traceback" not in body and 'File "' not in body and ".py" not in body, body
+
+
+@pytest.fixture()
+def client(tiny_detector, tmp_path):
+    return TestClient(create_app(detector=tiny_detector, data_dir=tmp_path / "data"), raise_server_exceptions=False)
+
+
+def test_health(client, tiny_detector):
+    r = client.get("/health")
+    assert r.status_code == 200
+    h = r.json()
+    assert h["status"] == "ok" and h["labels"] == tiny_detector.labels
+    assert h["max_chars"] == tiny_detector.settings.max_chars and h["explain"] == hasattr(tiny_detector, "explain")
+
+
+def test_predict_one_matches_detector(client, tiny_detector):
+    r = client.post("/v1/predict", json={"text": TEXT})
+    assert r.status_code == 200
+    d = r.json()
+    assert tuple(d)[: len(PREDICTION_KEYS)] == PREDICTION_KEYS
+    want = tiny_detector.predict(TEXT).to_dict()
+    assert d["label"] == want["label"] and d["satire_probability"] == pytest.approx(want["satire_probability"])
+
+
+def test_predict_batch_keeps_order(client, tiny_detector):
+    texts = [TEXT, "Area man said the war was over.", TEXT + " " + TEXT]
+    r = client.post("/v1/predict", json={"texts": texts})
+    assert r.status_code == 200
+    got = [p["satire_probability"] for p in r.json()]
+    assert got == pytest.approx([p.satire_probability for p in tiny_detector.predict(texts)])
+
+
+@pytest.mark.parametrize("body, code, words", [
+    ({}, "E603", "exactly one of"),
+    ({"text": TEXT, "texts": [TEXT]}, "E603", "exactly one of"),
+    ({"txt": TEXT}, "E603", "txt"),
+    ({"text": 12}, "E603", "text"),
+    ({"texts": []}, "E603", "texts"),
+    ({"texts": [TEXT] * 33}, "E105", "at most 32"),
+    ({"text": "x" * 200_001}, "E103", "at most 200000 characters"),
+    ({"text": "!!! ???"}, "E101", "no words"),
+])
+def test_invalid_requests_get_422_with_message(client, body, code, words):
+    r = client.post("/v1/predict", json=body)
+    assert r.status_code == 422
+    d = r.json()
+    assert d["code"] == code and words in d["message"], d
+    _no_trace(r.text)
+    assert len(r.text) < 2000  # the offending input is never echoed back
+
+
+@pytest.mark.parametrize("content, ctype, words", [
+    (b"{not json", "application/json", "not valid JSON"),
+    (b"text=hello", "application/x-www-form-urlencoded", "JSON object"),
+    (b'["a list"]', "application/json", "JSON object"),
+])
+def test_malformed_bodies_get_422(client, content, ctype, words):
+    r = client.post("/v1/predict", content=content, headers={"content-type": ctype})
+    assert r.status_code == 422 and words in r.json()["message"]
+    _no_trace(r.text)
+
+
+def test_oversized_body_gets_413_before_parsing(tiny_detector, tmp_path):
+    c = TestClient(create_app(detector=tiny_detector, data_dir=tmp_path, max_body_bytes=4096))
+    big = json.dumps({"text": "word " * 2000}).encode()
+    r = c.post("/v1/predict", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert r.json()["code"] == "E602" and "limit is 4096" in r.json()["message"]
+    _no_trace(r.text)
+    # A chunked upload has no Content-Length: the streamed size is counted instead.
+    r = c.post("/v1/predict", content=iter([big[:3000], big[3000:]]), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["code"] == "E602"
+    # Just under the limit is parsed as usual.
+    assert c.post("/v1/predict", json={"text": TEXT}).status_code == 200
+
+
+def test_internal_errors_never_leak(tiny_detector, tmp_path):
+    c = TestClient(create_app(detector=Exploding(tiny_detector), data_dir=tmp_path), raise_server_exceptions=False)
+    r = c.post("/v1/predict", json={"text": TEXT})
+    assert r.status_code == 500 and r.json()["code"] == "E699"
+    assert "secret" not in r.text and "passwd" not in r.text
+    _no_trace(r.text)
+
+
+def test_unknown_route_and_method_are_coded(client):
+    r = client.get("/v2/nothing")
+    assert r.status_code == 404 and r.json()["code"] == "E300"
+    assert client.get("/v1/predict").status_code == 405
+
+
+def test_explain_is_503_without_cue_report(tiny_detector, tmp_path):
+    c = TestClient(create_app(detector=NoExplain(tiny_detector), data_dir=tmp_path))
+    r = c.post("/v1/explain", json={"text": TEXT})
+    assert r.status_code == 503
+    assert r.json()["code"] == "E600" and "/v1/predict" in r.json()["message"]
+    assert c.get("/health").json()["explain"] is False
+
+
+def test_explain_contract(client, tiny_detector):
+    if not hasattr(tiny_detector, "explain"):
+        pytest.skip("genre_detect.explain has not landed: the 503 path is tested above")
+    text = "Experts agree, the so-called \"peace plan\" is the best plan ever, possibly maybe perhaps. " + TEXT
+    r = client.post("/v1/explain", json={"text": text, "top_k": 2})
+    assert r.status_code == 200
+    d = r.json()
+    assert tuple(d)[: len(PREDICTION_KEYS)] == PREDICTION_KEYS
+    assert isinstance(d["text"], str) and len(d["evidence"]) <= 2
+    for cue in d["cues"]:
+        assert {"name", "family", "start", "end", "text", "why"} <= set(cue)
+        assert d["text"][cue["start"]: cue["end"]] == cue["text"]
+    for ev in d["evidence"]:
+        assert d["text"][ev["start"]: ev["end"]] == ev["text"]
+    assert client.post("/v1/explain", json={"text": text, "top_k": 0}).status_code == 422
+
+
+def test_injection_comes_back_as_data(client, tiny_detector):
+    r = client.post("/v1/predict", json={"text": INJECTION})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    if hasattr(tiny_detector, "explain"):
+        d = client.post("/v1/explain", json={"text": INJECTION}).json()
+        assert "<script>" in d["text"] and 'onerror="alert(1)"' in d["text"]  # returned verbatim, as data
+    # The page is static: no user text is ever templated into it, and its script uses no HTML sinks.
+    page = client.get("/")
+    assert page.status_code == 200 and "__pwned" not in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    js = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+    code = re.sub(r"^\s*//.*$", "", js, flags=re.MULTILINE)  # the header comment names the sinks it avoids
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in code, sink
+
+
+def test_page_and_static_files(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    for asset in ("/static/app.js", "/static/style.css"):
+        assert asset in r.text and client.get(asset).status_code == 200
+    assert client.get("/static/../service/app.py").status_code == 404
+
+
+def test_feedback_is_recorded_and_exported(client, tmp_path, capsys):
+    text = "A parody of a think-tank op-ed. " + TEXT
+    r = client.post("/v1/feedback", json={"text": text, "verdict": "sincere", "label": "satire",
+                                          "comment": "clearly parody", "satire_probability": 0.2})
+    assert r.status_code == 201
+    ack = r.json()
+    assert ack["status"] == "recorded" and ack["sha256"] == hashlib.sha256(text.encode()).hexdigest()
+    client.post("/v1/feedback", json={"text": TEXT, "verdict": "satire", "label": "reporting"})
+    store = FeedbackStore(tmp_path / "data")
+    assert store.count() == 2
+    out = tmp_path / "fb.jsonl"
+    assert main(["feedback", "export", "--data-dir", str(tmp_path / "data"), "--out", str(out)]) == 0
+    recs = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["label"], r["genre"]) for r in recs] == [
+        (f"feedback:{ack['id']}", "satire", "satire"), (f"feedback:{ack['id'] + 1}", "sincere", "reporting")]
+    assert recs[0]["text"] == text and recs[0]["comment"] == "clearly parody" and recs[0]["model_verdict"] == "sincere"
+    assert "exported 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("body, words", [
+    ({"text": TEXT, "verdict": "satire", "label": "fake"}, "label"),
+    ({"text": TEXT, "verdict": "maybe", "label": "satire"}, "verdict"),
+    ({"text": TEXT, "verdict": "satire", "label": "satire", "comment": "x" * 2001}, "comment"),
+    ({"verdict": "satire", "label": "satire"}, "text"),
+])
+def test_feedback_validation(client, body, words):
+    r = client.post("/v1/feedback", json=body)
+    assert r.status_code == 422 and words in r.json()["message"]
+
+
+def test_feedback_store_is_wal_and_full_sync(tmp_path):
+    store = FeedbackStore(tmp_path)
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_feedback_export_without_database(tmp_path, capsys):
+    assert main(["feedback", "export", "--data-dir", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err
+    assert "E100" in err and "Traceback" not in err
+
+
+def test_lifespan_loads_model_from_directory(tiny_model_dir, tmp_path):
+    app = create_app(model_dir=tiny_model_dir, data_dir=tmp_path / "d")
+    with TestClient(app) as c:  # runs the lifespan: model and store opened before the first request
+        assert c.get("/health").json()["model"] == tiny_model_dir.name
+        assert c.post("/v1/predict", json={"text": TEXT}).status_code == 200
+    assert (tmp_path / "d" / "feedback.sqlite3").is_file()
+
+
+def test_serve_with_bad_model_is_a_coded_error(tmp_path, capsys):
+    assert main(["serve", "--model", str(tmp_path / "missing")]) == 1
+    err = capsys.readouterr().err
+    assert "E200" in err and "Traceback" not in err
+
+
+def test_openapi_matches_committed(client):
+    doc = client.get("/openapi.json").json()
+    text = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("GENRE_DETECT_UPDATE_OPENAPI") == "1":
+        OPENAPI_FILE.parent.mkdir(parents=True, exist_ok=True)
+        OPENAPI_FILE.write_text(text, encoding="utf-8")
+    assert OPENAPI_FILE.is_file(), "run: GENRE_DETECT_UPDATE_OPENAPI=1 python -m pytest tests/test_service.py -k openapi"
+    assert json.loads(OPENAPI_FILE.read_text(encoding="utf-8")) == doc, (
+        "the API changed; if deliberate, regenerate tests/data/openapi.json (see this module's docstring)")
+    assert {"/v1/predict", "/v1/explain", "/v1/feedback", "/health"} <= set(doc["paths"])

@@ -1,0 +1,107 @@
+"""A server killed (SIGKILL) in the middle of a burst of feedback loses nothing it had acknowledged.
+
+The real ``genre-detect serve`` runs in a subprocess on loopback; four client threads post feedback as fast as they
+can, each remembering what the server acknowledged (201). The server is killed while the burst is still running,
+then the database is reopened the way a restarted server would, and every acknowledged report must be there,
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+httpx = pytest.importorskip("httpx")
+pytest.importorskip("fastapi")
+
+from genre_detect.service.feedback import FeedbackStore, text_sha256
+
+CLIENTS = 4
+KILL_AFTER_ACKS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(model_dir, data_dir, port: int) -> subprocess.Popen:
+    """``genre-detect serve`` in a subprocess; returns once /health answers."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "genre_detect", "serve", "--model", str(model_dir), "--data-dir",
+                             str(data_dir), "--port", str(port), "--log-level", "warning"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+def test_sigkill_mid_burst_loses_no_acknowledged_feedback(tiny_model_dir, tmp_path):
+    port = free_port()
+    proc = start_server(tiny_model_dir, tmp_path / "data", port)
+    acked: dict[int, str] = {}
+    failures: list[str] = []
+    lock = threading.Lock()
+    enough = threading.Event()
+
+    def client(worker: int) -> None:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as c:
+            for i in range(100_000):
+                text = f"Report {worker}-{i}: the so-called plan was, allegedly, a triumph. " + "word " * (i % 50)
+                try:
+                    r = c.post("/v1/feedback", json={"text": text, "verdict": "sincere", "label": "satire",
+                                                     "comment": f"w{worker} n{i}"})
+                except httpx.HTTPError as exc:  # the server is gone: this report was never acknowledged
+                    with lock:
+                        failures.append(type(exc).__name__)
+                    return
+                if r.status_code == 201:
+                    with lock:
+                        acked[r.json()["id"]] = text
+                        if len(acked) >= KILL_AFTER_ACKS:
+                            enough.set()
+
+    threads = [threading.Thread(target=client, args=(w,), daemon=True) for w in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    try:
+        assert enough.wait(60), "the server acknowledged too few reports"
+        os.kill(proc.pid, signal.SIGKILL)  # mid-burst: requests are in flight on every client thread
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    for t in threads:
+        t.join(15)
+    assert proc.returncode == -signal.SIGKILL
+    assert len(failures) == CLIENTS, "every client should have seen the server die mid-burst"
+
+    with lock:
+        snapshot = dict(acked)
+    store = FeedbackStore(tmp_path / "data")  # what a restarted server would open
+    rows = {r["id"]: r for r in store.rows()}
+    missing = sorted(set(snapshot) - set(rows))
+    assert not missing, f"{len(missing)} acknowledged reports lost: {missing[:10]}"
+    for rid, text in snapshot.items():
+        assert rows[rid]["text"] == text and rows[rid]["sha256"] == text_sha256(text)
+    # Rows beyond the acknowledged ones may exist (committed, but the answer was lost in the kill); never fewer.
+    assert len(rows) >= len(snapshot)
+    print(f"acknowledged {len(snapshot)}, stored after SIGKILL {len(rows)}, lost 0")
+    store.close()
