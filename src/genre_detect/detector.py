@@ -213,3 +213,15 @@ class Detector:
     def satire_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Calibrated satire probabilities, one per text (what the eval scripts use)."""
         return np.array([p.satire_probability for p in self.predict(list(texts))])
+
+    def explain(self, texts, top_k: int = 3):
+        """:meth:`predict` plus cue spans with the model's reliance on each, and the top evidence sentences.
+
+        Slower than :meth:`predict` (one extra window per sentence and cue); see :mod:`genre_detect.explain`.
+
+        Example:
+            >>> Detector.load().explain("The so-called “experts” ...").to_dict()["cues"]   # doctest: +SKIP
+        """
+        from .explain import explain
+
+        return explain(self, texts, top_k=top_k)

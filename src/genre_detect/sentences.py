@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["split_sentences", "sentence_at"]
+__all__ = ["sentence_at", "split_sentences"]
 
 # Words that end in a full stop without ending the sentence.
 _ABBREVIATIONS = {

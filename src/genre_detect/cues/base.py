@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from ..sentences import split_sentences
 
-__all__ = ["Cue", "CueDetector", "Hit", "REGISTRY", "cue_detector", "sentences", "quoted_spans", "words"]
+__all__ = ["REGISTRY", "Cue", "CueDetector", "Hit", "compile_words", "cue_detector", "quoted_spans", "sentences", "words"]
 
 Hit = tuple[int, int, str]
 

@@ -32,12 +32,12 @@ _HEDGES = compile_words([
     r"look(?:ing)? into", r"begin(?:ning)? to", r"begin(?:ning)?", r"start(?:ing)? to", r"tr(?:y|ying) to",
     r"seriously", r"discuss(?:ing)?", r"the (?:idea|possibility|prospect|notion) of",
     # vagueness markers
-    "something resembling", "something like", r"some (?:kind|sort|form|version) of", r"a (?:kind|sort|form|"
-    r"semblance|version|hint) of", "kind of", "sort of", "more or less", "to some extent", "in principle",
+    "something resembling", "something like", r"some (?:kind|sort|form|version) of",
+    r"a (?:kind|sort|form|semblance|version|hint) of", "kind of", "sort of", "more or less", "to some extent", "in principle",
     "in some sense", "of sorts",
 ])
 # Ordinary words allowed between two hedges without breaking the run.
-_GLUE = {"to", "of", "a", "an", "the", "about", "into", "on", "and", "be", "even", "at", "least", "some", "even"}
+_GLUE = {"to", "of", "a", "an", "the", "about", "into", "on", "and", "be", "even", "at", "least", "some"}
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -57,7 +57,7 @@ def stacked_hedges(text: str) -> Iterator[Hit]:
             gap = text[run[-1][1]:h[0]]
             gap_words = [w.lower() for w in _TOKEN.findall(gap)]
             plain = [w for w in gap_words if w not in _GLUE]
-            if re.search(r"[.;:!?\n]", gap) or len(plain) > 1 or len(gap_words) > 2:
+            if re.search(r"[.;:!?\n—–()]|\s-\s", gap) or len(plain) > 1 or len(gap_words) > 2:
                 yield from flush()
                 run = []
         run.append(h)

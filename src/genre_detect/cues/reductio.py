@@ -62,7 +62,9 @@ def escalating_offer(text: str) -> Iterator[Hit]:
                                        "made: a concession pushed towards absurdity")
 
 
-_FRAGMENT_START = re.compile(r"^(?:Or|And|Nor)\b(?:\s+(?:even|perhaps|maybe|possibly|then))?", re.I)
+_OR_START = re.compile(r"(?:Or|Nor)\b")
+# "And" fragments are common in speech ("And then I signed up."); only repetition counts for them.
+_AND_REPEAT = re.compile(r"And\b[^.!?]{0,40}\b(?:again|once more|one more time|another|more)\b")
 
 
 @cue_detector("reductio.fragment_chain", "reductio", "1")
@@ -77,9 +79,10 @@ def fragment_chain(text: str) -> Iterator[Hit]:
                                           "stakes or repeating itself: the proposal is pushed to absurdity")
 
     for i, (s, e) in enumerate(spans):
-        short = len(words(text, s, e)) <= 12
-        follows = i > 0 and "\n\n" not in text[spans[i - 1][1]:s]
-        if short and follows and _FRAGMENT_START.match(text[s:e]):
+        n = len(words(text, s, e))
+        follows = i > 0 and "\n" not in text[spans[i - 1][1]:s]
+        fragment = (n <= 12 and _OR_START.match(text, s)) or (n <= 8 and _AND_REPEAT.match(text, s))
+        if follows and fragment:
             run.append((s, e))
             continue
         yield from flush()

@@ -65,13 +65,11 @@ _NONE = re.compile(
 @cue_detector("self_undermining.none_after_exception", "self_undermining", "1")
 def none_after_exception(text: str) -> Iterator[Hit]:
     """A short "Apart from that, there is none" that denies what was just conceded."""
-    spans = sentences(text)
-    for i, (s, e) in enumerate(spans):
+    for i, (s, e) in enumerate(sentences(text)):
         if i == 0 or len(words(text, s, e)) > 9:
             continue
         if _PUNCHLINE.match(text[s:e]) and _NONE.search(text, s, e):
-            ps, _ = spans[i - 1]
-            yield ps if e - ps <= 400 else s, e, (
+            yield s, e, (
                 "a short denial ('apart from that, there is none') right after the evidence it sets aside: the "
                 "claim undermines itself")
 
@@ -88,7 +86,7 @@ def contradicted_denial(text: str) -> Iterator[Hit]:
     """ "They never do X; they have only done X when …": the denial is taken back in the same sentence."""
     for m in _CONTRA.finditer(text):
         a, b = m.group(1).lower(), m.group(2).lower()
-        stem = a[:-1] if a.endswith("e") else a
+        stem = a.removesuffix("e")
         if b.startswith(stem) and b != a:
             yield m.start(), m.end(), (f"the sentence denies '{a}' and then admits '{b}': the claim is refuted "
                                        "by its own qualification")

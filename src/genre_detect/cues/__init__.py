@@ -1,0 +1,57 @@
+"""Cue detectors: the spans that make a text read as satire, each with a reason.
+
+One module per family: :mod:`.irony`, :mod:`.reductio`, :mod:`.hedging`, :mod:`.self_undermining`,
+:mod:`.mock_credentials`, :mod:`.hyperbole`. Every detector is a named, versioned function over the *normalised*
+text (:func:`genre_detect.normalise.normalise`) registered in :data:`REGISTRY`; :func:`detect_cues` runs them all.
+They are plain lexicon and structure patterns (no model, no downloads), written to be general: none is keyed to a
+particular article. How often each fires on satire and on sincere writing is measured by
+:func:`genre_detect.cue_report.cue_report`.
+
+Cues are not the model's reasons by themselves: :func:`genre_detect.explain.explain` measures how much the model
+relied on each one.
+
+Example:
+    >>> from genre_detect.cues import detect_cues
+    >>> from genre_detect.normalise import normalise
+    >>> text = normalise("The so-called “experts” agree, as any expert knows.")
+    >>> [(c.family, c.text) for c in detect_cues(text)]
+    [('irony', 'so-called “experts”'), ('mock_credentials', 'as any expert knows')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from . import hedging, hyperbole, irony, mock_credentials, reductio, self_undermining  # noqa: F401 - registers
+from .base import REGISTRY, Cue, CueDetector, cue_detector
+
+__all__ = ["FAMILIES", "REGISTRY", "Cue", "CueDetector", "cue_detector", "detect_cues", "detector_versions"]
+
+FAMILIES = ("irony", "reductio", "hedging", "self_undermining", "mock_credentials", "hyperbole")
+
+
+def detect_cues(text: str, families: Iterable[str] | None = None) -> list[Cue]:
+    """All cues in normalised ``text``, ordered by position.
+
+    Args:
+        text: output of :func:`genre_detect.normalise.normalise` (offsets refer to it).
+        families: restrict to these families (default: all).
+    """
+    wanted = set(families) if families is not None else None
+    cues: list[Cue] = []
+    for det in REGISTRY.values():
+        if wanted is None or det.family in wanted:
+            cues.extend(det.run(text))
+    # Two detectors of one family on the same stretch are one finding for a reader: keep the first registered.
+    cues.sort(key=lambda c: (c.start, -c.end))
+    out: list[Cue] = []
+    for c in cues:
+        if any(o.family == c.family and c.start < o.end and o.start < c.end for o in out[-8:]):
+            continue
+        out.append(c)
+    return out
+
+
+def detector_versions() -> dict[str, str]:
+    """``{name: version}`` of every registered detector (recorded in reports)."""
+    return {name: det.version for name, det in sorted(REGISTRY.items())}
