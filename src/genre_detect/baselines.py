@@ -14,7 +14,7 @@ pickle to distribute.
 
 Example:
     >>> b = LengthBaseline().fit(["a b", "a b c d e f g h"], [1, 0])
-    >>> b.predict_proba(["x y"])[0, 1] > 0.5
+    >>> bool(b.predict_proba(["x y"])[0, 1] > 0.5)
     True
 """
 
@@ -30,7 +30,7 @@ import numpy as np
 from .errors import UsageError, require
 from .normalise import normalise, strip_shortcuts
 
-__all__ = ["Baseline", "LengthBaseline", "TfidfBaseline", "CueBaseline", "BASELINES", "make_baseline", "model_view"]
+__all__ = ["BASELINES", "Baseline", "CueBaseline", "LengthBaseline", "TfidfBaseline", "make_baseline", "model_view"]
 
 _WORD = re.compile(r"\S+")
 
@@ -54,7 +54,7 @@ class Baseline:
     def _features(self, texts: Sequence[str], fitting: bool):
         raise NotImplementedError
 
-    def fit(self, texts: Sequence[str], y: Sequence[int]) -> "Baseline":
+    def fit(self, texts: Sequence[str], y: Sequence[int]) -> Baseline:
         """Fit on ``texts`` with binary labels ``y`` (1 = satire); returns ``self``."""
         lm = require("sklearn.linear_model", "eval")
         y = np.asarray(y, dtype=int)

@@ -24,8 +24,20 @@ import numpy as np
 from .errors import require
 
 __all__ = [
-    "N_BINS", "expected_calibration_error", "reliability_table", "binary_scores", "bootstrap_ci", "threshold_sweep",
-    "risk_coverage", "abstention", "genre_scores", "slice_table", "length_bucket", "LENGTH_BUCKETS",
+    "LENGTH_BUCKETS",
+    "N_BINS",
+    "abstention",
+    "binary_scores",
+    "bootstrap_ci",
+    "bucket_names",
+    "confusion",
+    "expected_calibration_error",
+    "genre_scores",
+    "length_bucket",
+    "reliability_table",
+    "risk_coverage",
+    "slice_table",
+    "threshold_sweep",
 ]
 
 N_BINS = 15
@@ -62,7 +74,6 @@ def expected_calibration_error(y_true: np.ndarray, prob: np.ndarray, n_bins: int
     if len(y) == 0:
         return float("nan")
     idx = _bin_index(p, n_bins)
-    counts = np.bincount(idx, minlength=n_bins)
     sum_p = np.bincount(idx, weights=p, minlength=n_bins)
     sum_y = np.bincount(idx, weights=y, minlength=n_bins)
     return float(np.abs(sum_y - sum_p).sum() / len(y))
@@ -110,7 +121,7 @@ def binary_scores(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5, 
     pred = (p >= threshold).astype(int)
     prec, rec, f1, _ = sk.precision_recall_fscore_support(y, pred, labels=[0, 1], zero_division=0)
     out = {
-        "n": int(len(y)),
+        "n": len(y),
         "n_satire": int(y.sum()),
         "accuracy": float(sk.accuracy_score(y, pred)),
         # Macro-F1 over the classes present: on a one-class slice (all sincere) an absent class would add a 0.
@@ -249,7 +260,7 @@ def risk_coverage(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5,
         [(1.0, 0.6666666666666666), (0.6666666666666666, 1.0)]
     """
     p = np.asarray(prob, dtype=float)
-    ws = bands if bands is not None else [round(0.05 * k, 2) for k in range(0, 10)]
+    ws = bands if bands is not None else [round(0.05 * k, 2) for k in range(10)]
     rows = []
     for w in ws:
         r = abstention(y_true, p, np.abs(p - threshold) < w, threshold)
@@ -285,17 +296,23 @@ def genre_scores(true_genres: Sequence[str], probs: np.ndarray, labels: Sequence
     }
 
 
+def bucket_names() -> list[str]:
+    """Length bucket names, shortest first."""
+    return [f"{lo}+" if math.isinf(hi) else f"{lo}-{hi}" for lo, hi in LENGTH_BUCKETS]
+
+
 def length_bucket(n_words: int) -> str:
     """Name of the word-count bucket, e.g. ``"100-300"`` or ``"3000+"``."""
-    for lo, hi in LENGTH_BUCKETS:
+    for (lo, hi), name in zip(LENGTH_BUCKETS, bucket_names()):
         if lo <= n_words < hi:
-            return f"{lo}+" if math.isinf(hi) else f"{lo}-{hi}"
+            return name
     return "?"
 
 
-def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], threshold: float = 0.5) -> list[dict]:
+def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], threshold: float = 0.5,
+                order: Sequence[str] | None = None) -> list[dict]:
     """Scores per group (source, publisher, length bucket): size, satire count, accuracy, macro-F1, ROC-AUC and
-    mean satire probability; sorted by group size, largest first.
+    mean satire probability; in ``order`` when given, else by group size, largest first.
 
     Example:
         >>> import numpy as np
@@ -312,5 +329,9 @@ def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], thres
         s = binary_scores(y[m], p[m], threshold)
         rows.append({"group": g, "n": s["n"], "n_satire": s["n_satire"], "accuracy": s["accuracy"],
                      "macro_f1": s["macro_f1"], "roc_auc": s["roc_auc"], "mean_prob": s["mean_prob"]})
-    rows.sort(key=lambda r: (-r["n"], r["group"]))
+    if order is not None:
+        rank = {g: i for i, g in enumerate(order)}
+        rows.sort(key=lambda r: rank.get(r["group"], len(rank)))
+    else:
+        rows.sort(key=lambda r: (-r["n"], r["group"]))
     return rows

@@ -1,0 +1,301 @@
+"""Files from a :class:`~genre_detect.benchmark.BenchmarkResult`: the leaderboard (Markdown and JSON), the full results
+(JSON), plots (PNG: ROC curves, reliability diagram, per-source bars) and one self-contained HTML report.
+
+Every table is built once as rows of cells and rendered twice (Markdown and HTML), so the two never disagree.
+
+Example:
+    >>> from genre_detect.benchmark import run_benchmark                # doctest: +SKIP
+    >>> paths = write_results(run_benchmark(), "eval/results")         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .benchmark import FINE_TUNED, PROTOCOLS, BenchmarkResult, Run
+
+__all__ = ["Table", "leaderboard_rows", "write_results"]
+
+PROTOCOL_NAMES = {"publisher": "publisher held-out", "random": "random split"}
+
+
+@dataclass
+class Table:
+    """A titled table of already formatted cells, with an optional note under it."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+    def markdown(self) -> str:
+        lines = [f"### {self.title}", "", "| " + " | ".join(self.headers) + " |",
+                 "|" + "|".join("---" for _ in self.headers) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in self.rows]
+        if self.note:
+            lines += ["", self.note]
+        return "\n".join(lines) + "\n"
+
+    def html(self) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in self.headers)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows)
+        note = f"<p class='note'>{html.escape(self.note)}</p>" if self.note else ""
+        return f"<h3>{html.escape(self.title)}</h3><table><tr>{head}</tr>{body}</table>{note}"
+
+
+def _f(v: Any, digits: int = 3) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+def _with_ci(s: dict, key: str) -> str:
+    lo, hi = s.get(f"{key}_ci_low"), s.get(f"{key}_ci_high")
+    return _f(s.get(key)) + (f" [{_f(lo)}, {_f(hi)}]" if lo is not None and hi is not None else "")
+
+
+def leaderboard_rows(bench: BenchmarkResult) -> list[dict[str, Any]]:
+    """One flat record per model, protocol and length (the JSON leaderboard)."""
+    keys = ("n", "n_satire", "accuracy", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "roc_auc",
+            "roc_auc_ci_low", "roc_auc_ci_high", "pr_auc", "brier", "brier_ci_low", "brier_ci_high", "ece",
+            "ece_ci_low", "ece_ci_high", "f1_satire", "recall_satire", "precision_satire", "genre_macro_f1",
+            "genre_accuracy", "coverage_uncertain", "accuracy_uncertain", "threshold")
+    out = []
+    for r in bench.runs:
+        row: dict[str, Any] = {"model": r.model, "protocol": r.protocol, "length": r.length, "status": r.status}
+        if r.result is not None:
+            row.update({k: r.result.scores.get(k) for k in keys})
+        out.append(row)
+    return out
+
+
+def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "") -> Table:
+    headers = ["model"] + [f"{PROTOCOL_NAMES[p]}, {ln}" for p in PROTOCOLS for ln in bench.lengths]
+    rows = []
+    for m in bench.models:
+        cells = [m]
+        for p in PROTOCOLS:
+            for ln in bench.lengths:
+                run = bench.get(m, p, ln)
+                cells.append(_with_ci(run.result.scores, key) if run and run.result else "not run")
+        rows.append(cells)
+    return Table(title, headers, rows, note)
+
+
+def _calibration_table(bench: BenchmarkResult) -> Table:
+    headers = ["model", "length", "n (satire)", "accuracy", "ECE (15 bins)", "Brier", "PR-AUC", "genre macro-F1",
+               "decided when abstaining on `uncertain`", "accuracy when decided"]
+    rows = []
+    for m in bench.models:
+        for ln in bench.lengths:
+            run = bench.get(m, "publisher", ln)
+            if not run or not run.result:
+                continue
+            s = run.result.scores
+            cov = s.get("coverage_uncertain")
+            rows.append([m, ln, f"{s['n']} ({s['n_satire']})", _f(s["accuracy"]), _with_ci(s, "ece"),
+                         _with_ci(s, "brier"), _f(s["pr_auc"]), _f(s.get("genre_macro_f1")),
+                         "n/a" if cov is None else f"{cov:.1%}", _f(s.get("accuracy_uncertain"))])
+    return Table("Calibration and abstention, publisher held-out", headers, rows,
+                 "ECE over 15 equal-width bins of the satire probability; Brier on the same. Baselines have no "
+                 "uncertain band; their risk-coverage curves are in results.json.")
+
+
+def _slice_table(bench: BenchmarkResult, table: str, title: str) -> Table:
+    runs = [r for r in bench.runs if r.protocol == "publisher" and r.result is not None]
+    groups: list[str] = []
+    for r in runs:
+        for row in r.result.tables.get(table, []):
+            if row["group"] not in groups:
+                groups.append(row["group"])
+    headers = ["group", "n (satire)"] + [f"{r.model}, {r.length}" for r in runs]
+    rows = []
+    for g in groups:
+        cells, size = [g], ""
+        for r in runs:
+            hit = next((x for x in r.result.tables.get(table, []) if x["group"] == g), None)
+            if hit:
+                size = f"{hit['n']} ({hit['n_satire']})"
+            cells.append("" if hit is None else f"{hit['accuracy']:.3f} / {_f(hit['roc_auc'], 2)}")
+        rows.append([cells[0], size] + cells[1:])
+    return Table(title, headers, rows, "accuracy / ROC-AUC (n/a where the group has one class only)")
+
+
+def _loso_table(bench: BenchmarkResult) -> Table:
+    cut = bench.lengths[1]
+    headers = ["baseline", "held-out source", "n (satire)", "full: accuracy / macro-F1 / AUC",
+               f"{cut}: accuracy / macro-F1 / AUC"]
+    rows = []
+    index = {(r["model"], r["held_out"], r["length"]): r for r in bench.loso}
+    for m, src in dict.fromkeys((r["model"], r["held_out"]) for r in bench.loso):
+        full, short = index.get((m, src, "full")), index.get((m, src, cut))
+        rows.append([m, src, f"{full['n']} ({full['n_satire']})"] + [
+            f"{_f(x['accuracy'])} / {_f(x['macro_f1'])} / {_f(x['roc_auc'])}" if x else "" for x in (full, short)])
+    return Table("Leave-one-source-out (baselines, refitted without the source)", headers, rows,
+                 "Sources with one class have no AUC; their macro-F1 is the F1 of the class present.")
+
+
+def _curve_tables(run: Run | None) -> list[Table]:
+    if run is None or run.result is None:
+        return []
+    t = run.result.tables
+    sweep = Table(f"Threshold sweep: {run.model}, publisher held-out, {run.length}",
+                  ["threshold", "precision (satire)", "recall (satire)", "F1 (satire)", "macro-F1", "flagged"],
+                  [[_f(r["threshold"], 2), _f(r["precision_satire"]), _f(r["recall_satire"]), _f(r["f1_satire"]),
+                    _f(r["macro_f1"]), str(r["flagged"])] for r in t["threshold_sweep"]],
+                  "Descriptive: a threshold chosen on this table is chosen on test data.")
+    risk = Table(f"Risk-coverage as the uncertain band widens: {run.model}, publisher held-out, {run.length}",
+                 ["band (|p - threshold| <)", "coverage", "accuracy when decided"],
+                 [[_f(r["band"], 2), _f(r["coverage"]), _f(r["accuracy"])] for r in t["risk_coverage"]])
+    return [sweep, risk]
+
+
+# -- plots ------------------------------------------------------------------------------------------------------
+def _plt():
+    from .errors import require
+
+    mpl = require("matplotlib", "eval")
+    mpl.use("Agg")  # files only, never a window
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _plot_roc(bench: BenchmarkResult, path: Path) -> None:
+    from sklearn.metrics import roc_curve
+
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharey=True)
+    for ax, ln in zip(axes, bench.lengths):
+        for m in bench.models:
+            run = bench.get(m, "publisher", ln)
+            if run and run.result and run.result.scores["roc_auc"] is not None:
+                fpr, tpr, _ = roc_curve(run.result.y, run.result.prob)
+                ax.plot(fpr, tpr, label=f"{m} (AUC {run.result.scores['roc_auc']:.3f})")
+        ax.plot([0, 1], [0, 1], ":", color="grey")
+        ax.set(title=f"publisher held-out, {ln}", xlabel="false positive rate (sincere called satire)")
+        ax.legend(loc="lower right", fontsize=8)
+    axes[0].set_ylabel("true positive rate (satire found)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_reliability(bench: BenchmarkResult, path: Path) -> None:
+    plt = _plt()
+    fig, (ax, axh) = plt.subplots(2, 1, figsize=(6, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.plot([0, 1], [0, 1], ":", color="grey", label="perfect calibration")
+    for ln, style in zip(bench.lengths, ("o-", "s--")):
+        run = bench.get(FINE_TUNED, "publisher", ln)
+        if not run or not run.result:
+            continue
+        rel = run.result.tables["reliability"]
+        ax.plot([b["mean_prob"] for b in rel], [b["observed"] for b in rel], style,
+                label=f"{ln} (ECE {run.result.scores['ece']:.3f}, n={run.result.scores['n']})")
+        centres = [(b["bin_low"] + b["bin_high"]) / 2 for b in rel]
+        axh.bar(centres, [b["n"] for b in rel], width=1 / 15 * (0.9 if style == "o-" else 0.5), alpha=0.6,
+                label=ln)
+    ax.set(title="Reliability: fine-tuned model, publisher held-out", ylabel="observed fraction satire",
+           xlim=(0, 1), ylim=(0, 1))
+    ax.legend(loc="upper left", fontsize=8)
+    axh.set(xlabel="predicted satire probability (15 bins)", ylabel="documents")
+    axh.set_yscale("log")
+    axh.set_ylim(bottom=0.8)  # log scale: keep single-document bins visible
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _plot_per_source(bench: BenchmarkResult, path: Path) -> None:
+    plt = _plt()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    for ax, ln in zip(axes, bench.lengths):
+        runs = [bench.get(m, "publisher", ln) for m in bench.models]
+        runs = [r for r in runs if r and r.result and "by_source" in r.result.tables]
+        sources = sorted({row["group"] for r in runs for row in r.result.tables["by_source"]})
+        width = 0.8 / max(len(runs), 1)
+        for i, r in enumerate(runs):
+            acc = {row["group"]: row["accuracy"] for row in r.result.tables["by_source"]}
+            ax.bar([k + i * width for k in range(len(sources))], [acc.get(s, 0) for s in sources], width,
+                   label=r.model)
+        ax.set_xticks([k + 0.4 - width / 2 for k in range(len(sources))], sources)
+        ax.set(title=f"accuracy per source, publisher held-out, {ln}", ylim=(0, 1))
+        ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# -- files ------------------------------------------------------------------------------------------------------
+def _tables(bench: BenchmarkResult) -> list[Table]:
+    tables = [
+        _grid(bench, "macro_f1", "Satire vs sincere: macro-F1 [95% bootstrap CI]",
+              "Random-split models have seen the test publishers; the publisher columns are the honest numbers."),
+        _grid(bench, "roc_auc", "Satire vs sincere: ROC-AUC [95% bootstrap CI]"),
+        _calibration_table(bench),
+        _slice_table(bench, "by_source", "Per source, publisher held-out"),
+        _slice_table(bench, "by_length", "Per document length (words in the full text), publisher held-out"),
+    ]
+    if bench.loso:
+        tables.append(_loso_table(bench))
+    tables += _curve_tables(bench.get(FINE_TUNED, "publisher", "full"))
+    return tables
+
+
+def _intro(bench: BenchmarkResult) -> list[str]:
+    c = bench.config
+    lines = [(f"Generated in {bench.seconds:.0f} s by `python eval/run_all.py` (same as `genre-detect eval --shared`). "
+              f"Split seed {c.seed}; bootstrap: {c.n_boot} resamples, seed {c.boot_seed}.")]
+    test = bench.folds.get("test", {})
+    for p in PROTOCOLS:
+        counts = ", ".join(f"{g} {n}" for g, n in sorted(test.get(p, {}).items()))
+        lines.append(f"{PROTOCOL_NAMES[p]} test fold: {counts}.")
+    lines += [n[0].upper() + n[1:] + "." for n in bench.notes]
+    for m, p in ((FINE_TUNED, "publisher"), (FINE_TUNED, "random")):
+        run = bench.get(m, p, "full")
+        if run:
+            lines.append(f"{m} ({PROTOCOL_NAMES[p]}): {run.model_path or run.status}.")
+    return lines
+
+
+def write_results(bench: BenchmarkResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``leaderboard.md``, ``leaderboard.json``, ``results.json``, ``roc.png``, ``reliability.png``,
+    ``per_source.png`` and ``report.html`` (images inlined) to ``out_dir``; returns their paths by name.
+
+    Example:
+        >>> write_results(bench, "eval/results")["html"]        # doctest: +SKIP
+        PosixPath('eval/results/report.html')
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {"markdown": out / "leaderboard.md", "json": out / "leaderboard.json", "results": out / "results.json",
+             "roc": out / "roc.png", "reliability": out / "reliability.png", "per_source": out / "per_source.png",
+             "html": out / "report.html"}
+    tables = _tables(bench)
+    intro = _intro(bench)
+    md = ["# genre-detect leaderboard", ""] + [f"- {line}" for line in intro] + [""]
+    md += [t.markdown() for t in tables]
+    md += ["![ROC](roc.png)", "", "![Reliability](reliability.png)", "", "![Per source](per_source.png)", ""]
+    paths["markdown"].write_text("\n".join(md), encoding="utf-8")
+    board = {"config": bench.to_dict()["config"], "seconds": bench.seconds, "notes": bench.notes,
+             "folds": bench.folds, "leaderboard": leaderboard_rows(bench), "loso": bench.loso}
+    paths["json"].write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
+    paths["results"].write_text(json.dumps(bench.to_dict(), indent=1) + "\n", encoding="utf-8")
+    _plot_roc(bench, paths["roc"])
+    _plot_reliability(bench, paths["reliability"])
+    _plot_per_source(bench, paths["per_source"])
+    images = "".join(
+        f"<figure><img alt='{k}' src='data:image/png;base64,{base64.b64encode(paths[k].read_bytes()).decode()}'>"
+        f"</figure>" for k in ("roc", "reliability", "per_source"))
+    style = ("body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}table{border-collapse:"
+             "collapse;margin:.5em 0 1.5em;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:"
+             "left}th{background:#f3f3f3}.note{color:#555;font-size:12px}img{max-width:100%}")
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>genre-detect leaderboard</title>"
+            f"<style>{style}</style></head><body><h1>genre-detect leaderboard</h1><ul>"
+            + "".join(f"<li>{html.escape(line)}</li>" for line in intro) + "</ul>"
+            + "".join(t.html() for t in tables) + images + "</body></html>\n")
+    paths["html"].write_text(page, encoding="utf-8")
+    return paths
