@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import re
@@ -154,11 +155,21 @@ def load_labelled(path: str | Path, text_column: str = "text", label_column: str
         raise GenreDetectError("E500", "expected a .jsonl, .json, .csv or .tsv file", source=str(path))
     datasets = require("datasets", "eval")
     builder, kwargs = builders[suffix]
+    ds_logger = logging.getLogger("datasets")
+    level = ds_logger.level
+    # datasets logs a malformed file at ERROR level, traceback included, before raising; the user gets our one
+    # coded line instead.
+    ds_logger.setLevel(logging.CRITICAL)
     try:
         ds = datasets.load_dataset(builder, data_files=str(path), split="train", **kwargs)
     except Exception as exc:  # noqa: BLE001 - datasets raises many types for a malformed file; one line each
-        msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        root: BaseException = exc
+        while root.__cause__ is not None or root.__context__ is not None:
+            root = root.__cause__ or root.__context__
+        msg = (str(root).strip().splitlines() or [type(root).__name__])[0]
         raise GenreDetectError("E500", f"cannot read labelled data: {msg[:200]}", source=str(path)) from None
+    finally:
+        ds_logger.setLevel(level)
     cols = set(ds.column_names)
     for what, col in (("text", text_column), ("label", label_column)):
         if col not in cols:

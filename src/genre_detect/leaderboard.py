@@ -72,10 +72,10 @@ def leaderboard_rows(bench: BenchmarkResult) -> list[dict[str, Any]]:
     return out
 
 
-def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "") -> Table:
+def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "", models: list[str] | None = None) -> Table:
     headers = ["model"] + [f"{PROTOCOL_NAMES[p]}, {ln}" for p in PROTOCOLS for ln in bench.lengths]
     rows = []
-    for m in bench.models:
+    for m in models if models is not None else bench.models:
         cells = [m]
         for p in PROTOCOLS:
             for ln in bench.lengths:
@@ -239,6 +239,11 @@ def _tables(bench: BenchmarkResult) -> list[Table]:
         _slice_table(bench, "by_source", "Per source, publisher held-out"),
         _slice_table(bench, "by_length", "Per document length (words in the full text), publisher held-out"),
     ]
+    genre_models = [m for m in bench.models
+                    if any(r.result and "genre_macro_f1" in r.result.scores for r in bench.runs if r.model == m)]
+    if genre_models:
+        tables.insert(2, _grid(bench, "genre_macro_f1", "Genre (opinion / reporting / satire): macro-F1",
+                               "Models with a genre head only; the baselines are binary.", genre_models))
     if bench.loso:
         tables.append(_loso_table(bench))
     tables += _curve_tables(bench.get(FINE_TUNED, "publisher", "full"))

@@ -15,6 +15,15 @@ import click
 from ..errors import UsageError
 
 
+def _quiet_datasets() -> None:
+    # datasets draws a progress bar for every file it reads; on a terminal that buries the scores.
+    try:
+        import datasets
+    except ImportError:
+        return
+    datasets.disable_progress_bars()
+
+
 def _print_result(result) -> None:
     s = result.scores
 
@@ -83,6 +92,7 @@ def command(data: str | None, shared: bool, model_dir: str | None, baseline: str
       genre-detect eval test.jsonl --baseline tfidf --train train.jsonl --cut-words 250
       genre-detect eval --shared            # regenerates eval/results/ (leaderboard, plots, report.html)
     """
+    _quiet_datasets()
     if shared:
         if data or baseline or train_file:
             raise click.UsageError("--shared runs every model on the shared data; give no DATA/--baseline/--train")
