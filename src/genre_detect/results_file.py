@@ -39,7 +39,7 @@ class ResultsFile:
         written: lines written by this run.
     """
 
-    def __init__(self, path: str | Path, sync_every: int = 32) -> None:
+    def __init__(self, path: str | Path, sync_every: int = 512) -> None:
         self.path = Path(path)
         self.repaired_bytes = 0
         self.written = 0
