@@ -19,6 +19,9 @@ recomputed by the detector. Every perturbed window of every sentence and cue of 
 and re-scoring it, except that windows after the span do not shift; it costs one window per sentence instead of
 every window per sentence.
 
+The int8 model quantises activations per batch, so a window's score moves by about 0.001 with its batch-mates:
+drops smaller than that are noise.
+
 Text that the model never sees (author bios, datelines and other shortcuts removed by
 :func:`genre_detect.normalise.strip_shortcuts`) has reliance 0 by construction: a cue there, like a mock author bio,
 is reported for the reader but did not move the score.

@@ -7,6 +7,7 @@ DNA", that an outrage happens "on an industrial scale". Each detector is a small
 * ``hyperbole.extreme_scale``: scale words far past the facts ("of biblical proportions", "a million times worse",
   "the greatest in human history").
 * ``hyperbole.literal_intensifier``: "literally" attached to an absolute or a figure of speech.
+* ``hyperbole.universal_quantifier``: "every single", "the entire nation", "the greatest … ever".
 * ``hyperbole.rhetorical_absolute``: "would any sane person …", "no rational person could …".
 
 Example:
@@ -23,9 +24,9 @@ from collections.abc import Iterator
 from .base import Hit, compile_words, cue_detector
 
 _VERDICT = re.compile(
-    r"(?i)\b(?:\w+\s+){0,2}?(?:ideas|decisions|policies|plans|experts|proposals|opinions|views|choices|"
-    r"answers|solutions|things|ones|people|leaders)\s+(?:are|were)\s+(?:always|invariably|without exception)\s+"
-    r"(?:the\s+)?(?:right|correct|best|wrong|good|true|smartest|worst)(?:\s+ones?)?\b|"
+    r"(?i)\b(?:\w+\s+){0,2}?\w+s\s+(?:are|were)\s+(?:always|invariably|without exception)\s+(?:the\s+)?"
+    r"(?:right|correct|best|wrong|true|smartest|worst)(?:\s+(?:ones?|answers?|choices?|call|solutions?|thing|"
+    r"things))?\b|"
     r"\b(?:is|are|was|were)\s+(?:never|always)\s+(?:once\s+)?(?:been\s+)?(?:wrong|mistaken|right)\s+"
     r"(?:about\s+anything|in\s+(?:any|their|his|her)\s+\w+)\b"
 )
@@ -60,18 +61,37 @@ def extreme_scale(text: str) -> Iterator[Hit]:
         yield m.start(), m.end(), "overstatement of scale, far past anything an analyst would claim"
 
 
+# "literally" in its literal sense is common in analysis ("literally translated"); anything else is overstatement.
 _LITERAL = re.compile(
-    r"(?i)\bliterally\s+(?:(?:in\s+(?:their|our|his|her|its|the)\s+(?:DNA|blood|genes|bones))|everyone|everybody|"
-    r"everything|nobody|no one|nothing|all of (?:them|us)|never|always|forever|millions|billions|"
-    r"the (?:worst|best|greatest|only)|on fire|exploded|dying|killing)\b"
+    r"(?i)\bliterally\s+(?!(?:translated|translates|translating|translation|means|meaning|meant|speaking|"
+    r"interpreted|true|the (?:word|term|name|phrase)|a (?:word|term|name|phrase)|as|in the sense|defined)\b)"
+    r"(?:(?:in\s+(?:their|our|his|her|its|the)\s+(?:DNA|blood|genes|bones))|[\w’'-]+(?:\s+[\w’'-]+)?)"
 )
 
 
-@cue_detector("hyperbole.literal_intensifier", "hyperbole", "1")
+@cue_detector("hyperbole.literal_intensifier", "hyperbole", "2")
 def literal_intensifier(text: str) -> Iterator[Hit]:
-    """ "literally" in front of an absolute or a figure of speech."""
+    """ "literally" stamped on an absolute or a figure of speech ("literally everyone", "literally on fire")."""
     for m in _LITERAL.finditer(text):
         yield m.start(), m.end(), "'literally' stamps an absolute or a figure of speech as fact: overstatement"
+
+
+_UNIVERSAL = compile_words([
+    r"every single (?:one|person|day|time|[a-z]+)", r"each and every (?:one|[a-z]+)",
+    r"every (?:man|person), woman,? and child",
+    r"(?:the )?entire (?:nation|country|world|planet|population|internet|universe|human race|galaxy)",
+    r"the whole (?:world|planet|universe|human race|galaxy)",
+    (r"the (?:best|greatest|worst|biggest|dumbest|smartest|most \w+) (?:\w+ ){0,2}(?:ever|of all time)"
+     r"(?! (?:recorded|measured|registered|reported|seen in|held|built))"),
+])
+
+
+@cue_detector("hyperbole.universal_quantifier", "hyperbole", "1")
+def universal_quantifier(text: str) -> Iterator[Hit]:
+    """ "every single", "the entire nation", "the greatest … ever": quantities blown up to everything."""
+    for m in _UNIVERSAL.finditer(text):
+        yield m.start(), m.end(), ("a quantity blown up to everyone or everything: overstatement analysts leave "
+                                   "out")
 
 
 _RHETORICAL = re.compile(

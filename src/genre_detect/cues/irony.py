@@ -40,6 +40,7 @@ _PEOPLE = {
     "winners", "experts", "geniuses", "heroes", "champions", "leaders", "journalists", "scientists", "professionals",
     "friends", "patriots", "liberators", "thinkers", "intellectuals", "grown-ups", "adults", "wise men", "visionaries",
 }
+_STATUS |= _PEOPLE
 _DETERMINER = re.compile(r"(?i)\b(?:the|these|those|our|their|such|your|its)\s+$")
 # Quoting someone is not irony: skip quotes right after a verb of saying or naming, or followed by attribution.
 _SAYING_BEFORE = re.compile(
@@ -111,6 +112,7 @@ _SARCASM = compile_words([
      r"(?:demands|requests|wishes|expectations)"),
     r"a (?:stunning|bold|brave) display of",
     r"thanks(?:,)? (?:a lot|for nothing)",
+    r"(?<=,) (?:right|huh|eh)\?",  # a tag question inviting agreement with the absurd
 ])
 
 
