@@ -1,0 +1,63 @@
+"""The cue report on a tiny synthetic data directory laid out like ../shared/data (texts written for this test)."""
+
+import json
+
+import pytest
+
+from genre_detect.cue_report import cue_report, write_cue_report
+
+SATIRE = [
+    "The self-styled “experts” met on Monday. They agreed on nothing. The chair said it went well.",
+    "The board could maybe perhaps possibly consider some kind of plan. Staff waited. Nobody moved.",
+    "Every single voter in the county was thrilled, as any pollster knows. The count took a week. It was fine.",
+    "The mayor opened the bridge on Tuesday. Traffic was light. Residents were pleased with the paint.",
+]
+SINCERE = [
+    "The committee published its report on water prices. It recommends a gradual increase. Critics disagree.",
+    "Rail investment fell in 2021. The ministry expects it to recover. Analysts are less optimistic.",
+    "Literally everyone in the sector expects consolidation. Two mergers are planned. Regulators will review them.",
+    "Trade between the two countries grew by four percent. Exports of grain led the rise. Imports were flat.",
+]
+GROUPS = {"golbeck_satire": ("golbeck2018_fake_vs_satire", "satire"), "pen0_analysis": ("pen0_analysis", "opinion")}
+
+
+@pytest.fixture()
+def data_dir(tmp_path):
+    g = tmp_path / "golbeck2018_fake_vs_satire"
+    g.mkdir()
+    g.joinpath("data.jsonl").write_text("".join(
+        json.dumps({"id": f"s{i}", "label": "satire", "text": t, "status": "final",
+                    "source_url": f"https://satire{i}.example/a"}) + "\n" for i, t in enumerate(SATIRE)))
+    p = tmp_path / "pen0_analysis"
+    p.mkdir()
+    p.joinpath("data.jsonl").write_text("".join(
+        json.dumps({"id": f"a{i}", "text": t, "title": "", "author": f"Author {i}"}) + "\n"
+        for i, t in enumerate(SINCERE)))
+    return tmp_path
+
+
+def test_firing_counts_and_precision(data_dir):
+    r = cue_report(None, data_dir=data_dir, groups=GROUPS, split="all")
+    assert r["documents"] == {"golbeck_satire": {"n": 4, "cut": 0}, "pen0_analysis": {"n": 4, "cut": 0}}
+    anyc = r["families"]["any"]["comparisons"]["all"]
+    assert (anyc["fired_satire"], anyc["fired_sincere"]) == (3, 1)
+    assert anyc["precision"] == pytest.approx(0.75)
+    assert anyc["balanced_precision"] == pytest.approx(0.75)
+    assert r["families"]["hedging"]["fired_by_group"] == {"golbeck_satire": 1, "pen0_analysis": 0}
+    hyp = r["families"]["hyperbole"]["comparisons"]["golbeck_satire_vs_pen0_analysis"]
+    assert (hyp["fired_satire"], hyp["fired_sincere"], hyp["precision"]) == (1, 1, 0.5)
+    assert r["cues"]["hedging.stacked_hedges"]["version"]
+    assert "faithfulness" not in r
+
+
+def test_with_model_writes_json_markdown_and_png(data_dir, tiny_detector, tmp_path):
+    r = cue_report(tiny_detector, data_dir=data_dir, groups=GROUPS, split="all", reliance_docs=3, top_k=1)
+    f = r["faithfulness"]
+    assert r["model"]["n_docs"] == 6 and f["n_docs"] + f["n_skipped_short"] == 6
+    assert f["n_docs"] == 6  # three sentences each, enough for k=1
+    for key in ("comprehensiveness_top", "comprehensiveness_random", "sufficiency_top", "sufficiency_random"):
+        assert -1 <= f["all"][key] <= 1
+    paths = write_cue_report(r, tmp_path / "out")
+    assert [p.name for p in paths] == ["cue_report.json", "cue_report.md", "cue_report.png"]
+    assert json.loads(paths[0].read_text())["faithfulness"]["k"] == 1
+    assert "| hedging |" in paths[1].read_text() and paths[2].stat().st_size > 1000
