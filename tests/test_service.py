@@ -188,7 +188,8 @@ def test_page_and_static_files(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     for asset in ("/static/app.js", "/static/style.css"):
         assert asset in r.text and client.get(asset).status_code == 200
-    assert client.get("/static/../service/app.py").status_code == 404
+    for sneaky in ("/static/..%2fservice%2fapp.py", "/static/%2e%2e/service/app.py"):
+        assert client.get(sneaky).status_code == 404  # no way out of the static folder
 
 
 def test_feedback_is_recorded_and_exported(client, tmp_path, capsys):

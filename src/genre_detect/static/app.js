@@ -150,16 +150,21 @@
     });
   }
 
-  function renderEvidence(evidence) {
+  function renderEvidence(evidence, label) {
     const list = $("evidence");
     list.replaceChildren();
+    $("evidence-caption").textContent = "";
     if (!evidence || !evidence.length) {
-      list.append(node("li", "muted", "No evidence sentences available."));
+      list.append(node("li", "muted", "No sentence stands out as supporting the verdict."));
       return;
     }
+    $("evidence-caption").textContent = "The change in satire probability when the sentence is removed: these " +
+      "sentences push the text most towards " + label + ".";
     evidence.forEach((e) => {
       const li = node("li");
-      li.append(node("span", "drop", (e.drop >= 0 ? "\u2212" : "+") + Math.abs(e.drop).toFixed(3)), node("q", null, e.text));
+      // drop = p(with) - p(without), so removing the sentence changes the probability by -drop.
+      const change = (e.drop >= 0 ? "\u2212" : "+") + Math.abs(e.drop).toFixed(3);
+      li.append(node("span", "drop", change), node("q", null, e.text));
       list.append(li);
     });
   }
@@ -195,10 +200,11 @@
       state.prediction = p;
       renderVerdict(p);
       renderText(explained && typeof p.text === "string" ? p.text : text, p.cues, p.evidence);
-      renderEvidence(p.evidence);
+      renderEvidence(p.evidence, p.label);
       $("cue-detail").textContent = explained ? "" : "Cue explanations are not available on this server.";
       $("fb-status").textContent = "";
       $("feedback").open = false;
+      $("fb-label").value = p.label === "satire" ? "sincere" : "satire"; // a report usually says "the other one"
       $("result").hidden = false;
       setStatus("Done.");
     } catch (e) {
