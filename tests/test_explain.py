@@ -117,8 +117,8 @@ def test_cli_explain_json_and_errors(model_env, tmp_path, capsys):
 
 def test_cli_explain_stdin(tiny_model_dir):
     env = {"GENRE_DETECT_MODEL": str(tiny_model_dir), "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-m", "genre_detect", "explain", "--json", "-"], input=SATIRE.encode(), check=False,
-                          capture_output=True, env=env, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "genre_detect", "explain", "--json", "-"], input=SATIRE.encode(),
+                          check=False, capture_output=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     d = json.loads(proc.stdout)
     assert d["id"] == "-" and d["text"] == normalise(SATIRE)

@@ -288,8 +288,8 @@ def to_markdown(report: dict) -> str:
     main_cmp = f"{sat[0]}_vs_{sin[0]}" if sat and sin else "all"
     lines = [
         "# Cue report", "",
-        (f"Split: `{s['split']}` (publisher-held-out) · documents cut to the first {s['max_words']} words plus a short "
-        "closing paragraph · counts are documents in which a cue fires at least once."), "",
+        (f"Split: `{s['split']}` (publisher-held-out) · documents cut to the first {s['max_words']} words plus a "
+         "short closing paragraph · counts are documents in which a cue fires at least once."), "",
         "| group | documents | cut |", "|---|---:|---:|",
         *[f"| {g} | {v['n']} | {v['cut']} |" for g, v in report["documents"].items()], "",
         (f"Precision = fired in satire / fired anywhere; balanced = at equal class sizes. Main comparison: "

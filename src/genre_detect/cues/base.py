@@ -22,7 +22,10 @@ from functools import lru_cache
 
 from ..sentences import split_sentences
 
-__all__ = ["REGISTRY", "Cue", "CueDetector", "Hit", "compile_words", "cue_detector", "quoted_spans", "sentences", "words"]
+__all__ = [
+    "REGISTRY", "Cue", "CueDetector", "Hit", "compile_words", "cue_detector", "pattern_detector", "quoted_spans",
+    "sentences", "words",
+]
 
 Hit = tuple[int, int, str]
 
@@ -90,6 +93,22 @@ def cue_detector(name: str, family: str, version: str, description: str = "", re
         return det
 
     return wrap
+
+
+def pattern_detector(name: str, family: str, version: str, pattern: re.Pattern, why: str, description: str
+                     ) -> CueDetector:
+    """Register a detector that reports every match of ``pattern``, all with the same reason ``why``.
+
+    Example:
+        >>> pattern_detector("demo.ahem", "demo", "1", re.compile("ahem"), "a cough", "Coughs.")  # doctest: +SKIP
+    """
+
+    def find(text: str) -> Iterator[Hit]:
+        for m in pattern.finditer(text):
+            yield m.start(), m.end(), why
+
+    find.__name__ = name.split(".")[-1]
+    return cue_detector(name, family, version, description)(find)
 
 
 # -- helpers shared by the families ---------------------------------------------------------------------------

@@ -33,7 +33,8 @@ _HEDGES = compile_words([
     r"seriously", r"discuss(?:ing)?", r"the (?:idea|possibility|prospect|notion) of",
     # vagueness markers
     "something resembling", "something like", r"some (?:kind|sort|form|version) of",
-    r"a (?:kind|sort|form|semblance|version|hint) of", "kind of", "sort of", "more or less", "to some extent", "in principle",
+    r"a (?:kind|sort|form|semblance|version|hint) of", "kind of", "sort of", "more or less", "to some extent",
+    "in principle",
     "in some sense", "of sorts",
 ])
 # Ordinary words allowed between two hedges without breaking the run.

@@ -19,9 +19,8 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from .base import Hit, compile_words, cue_detector
+from .base import compile_words, pattern_detector
 
 _VERDICT = re.compile(
     r"(?i)\b(?:\w+\s+){0,2}?\w+s\s+(?:are|were)\s+(?:always|invariably|without exception)\s+(?:the\s+)?"
@@ -32,12 +31,12 @@ _VERDICT = re.compile(
 )
 
 
-@cue_detector("hyperbole.universal_verdict", "hyperbole", "1")
-def universal_verdict(text: str) -> Iterator[Hit]:
-    """A whole class of ideas or people declared always right (or never wrong)."""
-    for m in _VERDICT.finditer(text):
-        yield m.start(), m.end(), ("a sweeping 'always right' verdict on a whole class of things: analysis does "
-                                   "not talk in absolutes")
+universal_verdict = pattern_detector(
+    "hyperbole.universal_verdict", "hyperbole", "1", _VERDICT,
+    why=("a sweeping 'always right' verdict on a whole class of things: analysis does "
+         "not talk in absolutes"),
+    description='A whole class of ideas or people declared always right (or never wrong).',
+)
 
 
 _SCALE = compile_words([
@@ -54,11 +53,11 @@ _SCALE = compile_words([
 ])
 
 
-@cue_detector("hyperbole.extreme_scale", "hyperbole", "1")
-def extreme_scale(text: str) -> Iterator[Hit]:
-    """Scale words far beyond the facts ("on an industrial scale", "of biblical proportions")."""
-    for m in _SCALE.finditer(text):
-        yield m.start(), m.end(), "overstatement of scale, far past anything an analyst would claim"
+extreme_scale = pattern_detector(
+    "hyperbole.extreme_scale", "hyperbole", "1", _SCALE,
+    why="overstatement of scale, far past anything an analyst would claim",
+    description='Scale words far beyond the facts ("of biblical proportions", "a million times worse").',
+)
 
 
 # "literally" in its literal sense is common in analysis ("literally translated"); anything else is overstatement.
@@ -69,11 +68,11 @@ _LITERAL = re.compile(
 )
 
 
-@cue_detector("hyperbole.literal_intensifier", "hyperbole", "2")
-def literal_intensifier(text: str) -> Iterator[Hit]:
-    """ "literally" stamped on an absolute or a figure of speech ("literally everyone", "literally on fire")."""
-    for m in _LITERAL.finditer(text):
-        yield m.start(), m.end(), "'literally' stamps an absolute or a figure of speech as fact: overstatement"
+literal_intensifier = pattern_detector(
+    "hyperbole.literal_intensifier", "hyperbole", "2", _LITERAL,
+    why="'literally' stamps an absolute or a figure of speech as fact: overstatement",
+    description='"literally" on an absolute or a figure of speech ("literally everyone", "literally on fire").',
+)
 
 
 _UNIVERSAL = compile_words([
@@ -86,12 +85,12 @@ _UNIVERSAL = compile_words([
 ])
 
 
-@cue_detector("hyperbole.universal_quantifier", "hyperbole", "1")
-def universal_quantifier(text: str) -> Iterator[Hit]:
-    """ "every single", "the entire nation", "the greatest … ever": quantities blown up to everything."""
-    for m in _UNIVERSAL.finditer(text):
-        yield m.start(), m.end(), ("a quantity blown up to everyone or everything: overstatement analysts leave "
-                                   "out")
+universal_quantifier = pattern_detector(
+    "hyperbole.universal_quantifier", "hyperbole", "1", _UNIVERSAL,
+    why=("a quantity blown up to everyone or everything: overstatement analysts leave "
+         "out"),
+    description='"every single", "the entire nation", "the greatest … ever": quantities blown up to all.',
+)
 
 
 _RHETORICAL = re.compile(
@@ -102,9 +101,9 @@ _RHETORICAL = re.compile(
 )
 
 
-@cue_detector("hyperbole.rhetorical_absolute", "hyperbole", "1")
-def rhetorical_absolute(text: str) -> Iterator[Hit]:
-    """ "Would any rational person …": the question declares every dissenter irrational."""
-    for m in _RHETORICAL.finditer(text):
-        yield m.start(), m.end(), ("a rhetorical absolute: anyone who disagrees is declared irrational instead "
-                                   "of being answered")
+rhetorical_absolute = pattern_detector(
+    "hyperbole.rhetorical_absolute", "hyperbole", "1", _RHETORICAL,
+    why=("a rhetorical absolute: anyone who disagrees is declared irrational instead "
+         "of being answered"),
+    description='"Would any rational person …": the question declares every dissenter irrational.',
+)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .base import Hit, compile_words, cue_detector, quoted_spans
+from .base import Hit, compile_words, cue_detector, pattern_detector, quoted_spans
 
 _DISOWNING = re.compile(
     r"(?i)\b(alleged(?:ly)?|so-called|supposed(?:ly)?|self-styled|self-proclaimed|purported(?:ly)?|would-be|"
@@ -49,7 +49,7 @@ _SAYING_BEFORE = re.compile(
     r"word|words|phrase|slogan|motto|headline|banner|read|reads|wrote|writes|tweeted|declared|announced|"
     r"promised|mantra|chanting|chanted|shouted)\W{0,3}$"
 )
-_SAYING_AFTER = re.compile(r"^\W{0,3}\s*(?:he|she|they|it|the \w+|\w+) (?:said|says|told|added|wrote)\b", re.IGNORECASE)
+_SAYING_AFTER = re.compile(r"(?i)^\W{0,3}\s*(?:he|she|they|it|the \w+|\w+) (?:said|says|told|added|wrote)\b")
 
 
 @cue_detector("irony.disowning_quote", "irony", "1")
@@ -80,8 +80,8 @@ def scare_quote(text: str) -> Iterator[Hit]:
 
 
 # Definitions are normal in analysis ("“sabotage” refers to …"); a redefinition made for the occasion is not.
-_REDEFINE_AFTER = re.compile(r"^\s*,?\s*(?:in this case|in this context|here|in practice|of course|apparently|"
-                             r"now|these days|nowadays)\s*,?\s*(?:means|meant|just means|simply means)\b", re.IGNORECASE)
+_REDEFINE_AFTER = re.compile(r"(?i)^\s*,?\s*(?:in this case|in this context|here|in practice|of course|"
+                             r"apparently|now|these days|nowadays)\s*,?\s*(?:means|meant|just means|simply means)\b")
 
 
 @cue_detector("irony.redefinition", "irony", "1")
@@ -116,8 +116,8 @@ _SARCASM = compile_words([
 ])
 
 
-@cue_detector("irony.sarcastic_intensifier", "irony", "1")
-def sarcastic_intensifier(text: str) -> Iterator[Hit]:
-    """Stock sarcastic phrases ("how convenient", "what a surprise", "nothing says X like Y")."""
-    for m in _SARCASM.finditer(text):
-        yield m.start(), m.end(), "a stock sarcastic phrase: praise or surprise that the context shows is not meant"
+sarcastic_intensifier = pattern_detector(
+    "irony.sarcastic_intensifier", "irony", "1", _SARCASM,
+    why="a stock sarcastic phrase: praise or surprise that the context shows is not meant",
+    description='Stock sarcastic phrases ("how convenient", "what a surprise", "nothing says X like Y").',
+)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .base import Hit, cue_detector, quoted_spans
+from .base import Hit, cue_detector, pattern_detector, quoted_spans
 
 _ROLE = (r"(?:(?:senior|junior|chief|distinguished|visiting|resident|non-resident|nonresident|principal|associate|"
          r"assistant|adjunct|honorary|emeritus|contributing|founding|executive|managing|deputy|lead)\s+)*"
@@ -101,12 +101,12 @@ _UNIVERSAL = re.compile(
 )
 
 
-@cue_detector("mock_credentials.universal_authority", "mock_credentials", "1")
-def universal_authority(text: str) -> Iterator[Hit]:
-    """An appeal to every expert at once ("as any expert knows")."""
-    for m in _UNIVERSAL.finditer(text):
-        yield m.start(), m.end(), ("an appeal to an authority that is every expert at once: the credential does "
-                                   "the arguing")
+universal_authority = pattern_detector(
+    "mock_credentials.universal_authority", "mock_credentials", "1", _UNIVERSAL,
+    why=("an appeal to an authority that is every expert at once: the credential does "
+         "the arguing"),
+    description='An appeal to every expert at once ("as any expert knows").',
+)
 
 
 _SELF_CERT = re.compile(
@@ -117,9 +117,9 @@ _SELF_CERT = re.compile(
 )
 
 
-@cue_detector("mock_credentials.self_certified", "mock_credentials", "1")
-def self_certified(text: str) -> Iterator[Hit]:
-    """The writer certifies experts, or themself, as the reason to believe."""
-    for m in _SELF_CERT.finditer(text):
-        yield m.start(), m.end(), ("the writer vouches for the experts, or for themself, instead of giving a "
-                                   "reason: authority parodying itself")
+self_certified = pattern_detector(
+    "mock_credentials.self_certified", "mock_credentials", "1", _SELF_CERT,
+    why=("the writer vouches for the experts, or for themself, instead of giving a "
+         "reason: authority parodying itself"),
+    description='The writer certifies experts, or themself, as the reason to believe.',
+)
