@@ -19,9 +19,7 @@ import json
 import os
 import platform
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,6 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+
+from genre_detect.service.process import free_port, serve_subprocess
 
 REPO = Path(__file__).resolve().parents[1]
 # (bucket, target words, share of the requests): most traffic is ordinary articles, some is long.
@@ -59,31 +59,6 @@ def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (no interpolation: every figure is a latency that was observed)."""
     s = sorted(values)
     return s[max(0, min(len(s) - 1, round(q / 100 * len(s) + 0.5) - 1))]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(model: str | None, port: int, data_dir: str, extra: list[str]) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "genre_detect", "serve", "--port", str(port), "--data-dir", data_dir,
-           "--log-level", "warning", *extra]
-    if model:
-        cmd += ["--model", model]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("server exited: " + proc.stderr.read().decode(errors="replace"))
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start within 120 s")
 
 
 def one_request(client: httpx.Client, path: str, body: dict) -> tuple[float, str | None]:
@@ -172,20 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.requests <= 10_000 or not 1 <= args.concurrency <= 64:
         ap.error("--requests must be 1-10000 and --concurrency 1-64 (this is a bounded test)")
-    proc = None
-    with tempfile.TemporaryDirectory(prefix="gd-load-") as data_dir:
-        try:
-            if args.url:
-                url = args.url.rstrip("/")
-            else:
-                port = free_port()
-                proc = start_server(args.model, port, data_dir, args.serve_arg)
-                url = f"http://127.0.0.1:{port}"
+    if args.url:
+        res = run(args.url.rstrip("/"), args.endpoint, args.requests, args.concurrency, args.seed, args.sequential)
+    else:
+        with tempfile.TemporaryDirectory(prefix="gd-load-") as data_dir, \
+                serve_subprocess(free_port(), data_dir, args.model, args.serve_arg) as url:
             res = run(url, args.endpoint, args.requests, args.concurrency, args.seed, args.sequential)
-        finally:
-            if proc is not None:
-                proc.terminate()
-                proc.wait(30)
     print_report(res)
     out = args.out or REPO / "eval" / "results" / "serve" / f"load_{args.endpoint}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

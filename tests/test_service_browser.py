@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -62,20 +61,15 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def _serve(detector, data_dir: Path) -> Iterator[str]:
     """Serve the app over ``detector`` with uvicorn in a background thread; yields the base URL."""
     import uvicorn
 
     from genre_detect.service.app import create_app
+    from genre_detect.service.process import free_port
 
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(detector=detector, data_dir=data_dir), host="127.0.0.1",
                                            port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

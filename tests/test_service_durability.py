@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 
 import pytest
 
@@ -22,39 +18,15 @@ httpx = pytest.importorskip("httpx")
 pytest.importorskip("fastapi")
 
 from genre_detect.service.feedback import FeedbackStore, text_sha256
+from genre_detect.service.process import free_port, start_server
 
 CLIENTS = 4
 KILL_AFTER_ACKS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(model_dir, data_dir, port: int) -> subprocess.Popen:
-    """``genre-detect serve`` in a subprocess; returns once /health answers."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "genre_detect", "serve", "--model", str(model_dir), "--data-dir",
-                             str(data_dir), "--port", str(port), "--log-level", "warning"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read().decode(errors='replace')}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("server did not start within 60 s")
-
-
 def test_sigkill_mid_burst_loses_no_acknowledged_feedback(tiny_model_dir, tmp_path):
     port = free_port()
-    proc = start_server(tiny_model_dir, tmp_path / "data", port)
+    proc = start_server(port, tmp_path / "data", tiny_model_dir, timeout=60)
     acked: dict[int, str] = {}
     failures: list[str] = []
     lock = threading.Lock()
