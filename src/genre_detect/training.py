@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import Document, describe, load_documents, publisher_split, random_split
+from .data import SHORT_TEXT_PREFIXES, Document, describe, load_documents, publisher_split, random_split
 from .errors import UsageError, require
 from .normalise import normalise, strip_shortcuts
 from .settings import GENRES
@@ -52,7 +52,7 @@ class TrainingArguments:
             ``max_length - 2`` for every class alike, so that length cannot separate the classes.
         crops_per_doc: windows sampled per document per epoch, by genre (balances the classes).
         max_docs_per_publisher: cap per publisher and epoch, so that one large source cannot dominate.
-        headline_docs: headlines per class sampled per epoch from the headline set (0 to leave it out).
+        headline_docs: short texts (headlines, tweets) sampled per epoch from each short-text publisher group.
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
@@ -194,14 +194,14 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
     for it in items:
         by_pub.setdefault(it.doc.publisher, []).append(it)
     chosen: list[_Tokenised] = []
-    headlines = {"satire": [], "reporting": []}
-    for pub, members in by_pub.items():
-        if pub.startswith("headlines:"):
-            for m in members:
-                headlines[m.doc.genre].append(m)
-            continue
+    short: list[_Tokenised] = []
+    for pub, members in sorted(by_pub.items()):
         rng.shuffle(members)
-        chosen.extend(members[: args.max_docs_per_publisher])
+        if pub.startswith(SHORT_TEXT_PREFIXES):
+            # Each short-text group (both sides of a pair set) contributes the same number: balanced inside a set.
+            short.extend(members[: args.headline_docs])
+        else:
+            chosen.extend(members[: args.max_docs_per_publisher])
     out: list[tuple[list[int], int]] = []
     for it in chosen:
         rate = args.crops_per_doc.get(it.doc.genre, 1.0)
@@ -214,10 +214,8 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
                 start = rng.randint(0, len(it.ids) - length)
                 piece = it.ids[start : start + length]
             out.append(([cls_id, *piece, sep_id], GENRES.index(it.doc.genre)))
-    for genre, members in headlines.items():
-        rng.shuffle(members)
-        for it in members[: args.headline_docs]:
-            out.append(([cls_id, *it.ids[:body_max], sep_id], GENRES.index(genre)))
+    for it in short:
+        out.append(([cls_id, *it.ids[:body_max], sep_id], GENRES.index(it.doc.genre)))
     rng.shuffle(out)
     return out
 
