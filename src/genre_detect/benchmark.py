@@ -10,7 +10,8 @@ Protocols (each at full length, capped at ``max_words``, and length-matched, eve
   model here is a second model trained on the random split (``random_model``); without it that cell is "not run".
 * ``loso`` (baselines only; they are cheap to refit): leave one source out, train on all the others.
 
-Headline-only sets (``onion_or_not``) are training material, never test data. Baselines are fitted on the train
+Short-text sets (headlines, tweets: :data:`genre_detect.data.SHORT_TEXT_PREFIXES`) are training material, never test
+data. Baselines are fitted on the train
 fold of the same split, with the same per-publisher caps as the fine-tuned model's training run.
 
 Example:
@@ -29,7 +30,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .data import DEFAULT_SOURCES, Document, describe, load_documents, publisher_split, random_split
+from .data import (
+    DEFAULT_SOURCES,
+    SHORT_TEXT_PREFIXES,
+    Document,
+    describe,
+    load_documents,
+    publisher_split,
+    random_split,
+)
 from .evaluate import DEFAULT_MAX_WORDS, EvalResult, LabelledSet, evaluate
 
 __all__ = [
@@ -150,14 +159,15 @@ def progress_logger(say: Callable[[str], None], label: str, every: int = 128) ->
     return report
 
 
-def _is_headlines(d: Document) -> bool:
-    return d.publisher.startswith("headlines:")
+def _is_short_text(d: Document) -> bool:
+    return d.publisher.startswith(SHORT_TEXT_PREFIXES)
 
 
 def baseline_training_sample(docs: list[Document], seed: int = 13) -> list[Document]:
-    """The training documents a baseline gets: the same per-publisher cap and headline count per class as the
-    fine-tuned model's training run (:class:`genre_detect.training.TrainingArguments` defaults), so that neither
-    side sees more data, and the 24,000 headlines do not swamp the articles.
+    """The training documents a baseline gets: the same caps per publisher group as the fine-tuned model's
+    training run (:class:`genre_detect.training.TrainingArguments` defaults: ``max_docs_per_publisher`` per
+    publisher, ``headline_docs`` per short-text group), so that neither side sees more data and the tens of thousands
+    of headlines and tweets do not swamp the articles.
 
     Example:
         >>> baseline_training_sample([], seed=1)
@@ -168,18 +178,14 @@ def baseline_training_sample(docs: list[Document], seed: int = 13) -> list[Docum
     defaults = TrainingArguments()
     rng = random.Random(seed)
     by_pub: dict[str, list[Document]] = defaultdict(list)
-    heads: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
-        (heads[d.genre] if _is_headlines(d) else by_pub[d.publisher]).append(d)
+        by_pub[d.publisher].append(d)
     out: list[Document] = []
     for pub in sorted(by_pub):
         members = by_pub[pub][:]
         rng.shuffle(members)
-        out.extend(members[: defaults.max_docs_per_publisher])
-    for genre in sorted(heads):
-        members = heads[genre][:]
-        rng.shuffle(members)
-        out.extend(members[: defaults.headline_docs])
+        cap = defaults.headline_docs if pub.startswith(SHORT_TEXT_PREFIXES) else defaults.max_docs_per_publisher
+        out.extend(members[:cap])
     return out
 
 
@@ -218,7 +224,7 @@ def run_benchmark(config: BenchmarkConfig | None = None, log: Callable[[str], No
     res = BenchmarkResult(cfg)
     docs = load_documents(cfg.data_dir, cfg.sources or DEFAULT_SOURCES)
     pub, rnd = publisher_split(docs, seed=cfg.seed), random_split(docs, seed=cfg.seed)
-    pub_test = [d for d in pub["test"] if not _is_headlines(d)]
+    pub_test = [d for d in pub["test"] if not _is_short_text(d)]
     test_sources = {d.source for d in pub_test}
     rnd_test = [d for d in rnd["test"] if d.source in test_sources]
     splits = {"publisher": (pub["train"], pub_test), "random": (rnd["train"], rnd_test)}
@@ -227,7 +233,7 @@ def run_benchmark(config: BenchmarkConfig | None = None, log: Callable[[str], No
                  "test_sources": sorted(test_sources)}
     res.notes.append(f"every text is cut to its first {cfg.max_words} words before any model sees it")
     res.notes.append(f"random-split test fold restricted to the publisher test fold's sources: "
-                     f"{', '.join(sorted(test_sources))}; headline sets are never test data")
+                     f"{', '.join(sorted(test_sources))}; headline and tweet sets are never test data")
     say(f"[bench] {len(docs)} documents; test folds: publisher {len(pub_test)}, random {len(rnd_test)}")
 
     fine_tuned = {"publisher": Path(cfg.model) if cfg.model else default_model_dir(),
@@ -276,7 +282,7 @@ def _leave_one_source_out(docs: list[Document], cfg: BenchmarkConfig, cue_proble
     from .baselines import make_baseline
 
     rows = []
-    held_out = sorted({d.source for d in docs if not _is_headlines(d)})
+    held_out = sorted({d.source for d in docs if not _is_short_text(d)})
     for source in held_out:
         test = LabelledSet.from_documents([d for d in docs if d.source == source], name=source)
         train = LabelledSet.from_documents(
