@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ import numpy as np
 
 from .errors import InputError, ModelError
 from .language import detect_language
-from .normalise import Stripped, normalise, strip_shortcuts
+from .normalise import NORMALISER_VERSION, Stripped, normalise, strip_shortcuts
 from .pool import pool_logits, softmax
 from .prediction import Prediction, Window
 from .settings import ModelSettings
@@ -78,6 +79,10 @@ class Detector:
         if not self.model_dir.is_dir():
             raise ModelError("E200", "model directory not found", source=str(model_dir))
         self.settings = ModelSettings.from_dir(self.model_dir)
+        if self.settings.normaliser_version != NORMALISER_VERSION:
+            # The model saw text prepared differently: scores are still produced, but say so once.
+            warnings.warn(f"model was trained with normaliser v{self.settings.normaliser_version}, this is "
+                          f"v{NORMALISER_VERSION}; re-evaluate before relying on it", stacklevel=2)
         if threshold is not None:
             if not 0 < threshold < 1:
                 raise ModelError("E201", "threshold must be between 0 and 1")

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import ModelError
+from .normalise import NORMALISER_VERSION
 
 __all__ = ["ModelSettings", "GENRES", "SETTINGS_FILE"]
 
@@ -53,7 +54,7 @@ class ModelSettings:
     uncertain_band: float = 0.15
     max_chars: int = 200_000
     batch_size: int = 16
-    normaliser_version: str = "1"
+    normaliser_version: str = NORMALISER_VERSION
     base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     versions: dict[str, str] = field(default_factory=dict)
 
