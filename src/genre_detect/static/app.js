@@ -163,7 +163,8 @@
     evidence.forEach((e) => {
       const li = node("li");
       // drop = p(with) - p(without), so removing the sentence changes the probability by -drop.
-      const change = (e.drop >= 0 ? "\u2212" : "+") + Math.abs(e.drop).toFixed(3);
+      const size = Math.abs(e.drop);
+      const change = (e.drop >= 0 ? "\u2212" : "+") + (size >= 0.001 ? size.toFixed(3) : "<0.001");
       li.append(node("span", "drop", change), node("q", null, e.text));
       list.append(li);
     });
