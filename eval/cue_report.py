@@ -41,7 +41,8 @@ def main() -> None:
         detector = Detector.load(args.model)
     report = cue_report(detector, data_dir=args.data, split=args.split, max_docs=args.max_docs,
                         max_words=args.max_words, reliance_docs=args.reliance_docs,
-                        reliance_words=args.reliance_words, top_k=args.top_k, seed=args.seed)
+                        reliance_words=args.reliance_words, top_k=args.top_k, seed=args.seed,
+                        progress=lambda msg: print(msg, file=sys.stderr, flush=True))
     for path in write_cue_report(report, args.out):
         print(f"wrote {path}")
     fam = report["families"]

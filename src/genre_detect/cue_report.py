@@ -32,7 +32,7 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,8 +149,8 @@ def _p_label(pred) -> float:
     return pred.satire_probability if pred.label == "satire" else 1.0 - pred.satire_probability
 
 
-def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int, batch: int = 8
-                               ) -> tuple[dict, dict, list[dict]]:
+def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int, batch: int = 8,
+                               progress: Callable[[str], None] | None = None) -> tuple[dict, dict, list[dict]]:
     from .explain import explain_details
 
     rng = random.Random(seed)
@@ -159,6 +159,8 @@ def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int
     edits: list[str] = []
     plans: list[tuple[int, list[int]]] = []  # (row index, [edit index per variant])
     for k in range(0, len(docs), batch):
+        if progress:
+            progress(f"explained {k}/{len(docs)} documents")
         chunk = docs[k:k + batch]
         for d, exp in zip(chunk, explain_details(detector, [d.text for d in chunk])):
             for cue, sd in exp.cues:
@@ -182,6 +184,8 @@ def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int
                 idx.append(len(edits))
                 edits.append(" ".join(text[s:e] for s, e in spans))
             plans.append((len(rows) - 1, idx))
+    if progress:
+        progress(f"re-scoring {len(edits)} texts with evidence or random sentences removed or kept")
     preds = detector.predict(edits) if edits else []
     for r, (c_top, s_top, c_rand, s_rand) in plans:
         row = rows[r]
@@ -224,7 +228,8 @@ def _faithfulness_summary(rows: list[dict], top_k: int) -> dict:
 
 def cue_report(detector=None, data_dir: str | Path | None = None, groups: dict[str, tuple[str, str]] | None = None,
                split: str = "test", max_docs: int | None = None, max_words: int = 800, reliance_docs: int = 40,
-               reliance_words: int = 600, top_k: int = 3, seed: int = 13) -> dict[str, Any]:
+               reliance_words: int = 600, top_k: int = 3, seed: int = 13,
+               progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Build the cue report (see the module docstring). ``detector=None`` skips the reliance and faithfulness parts.
 
     Args:
@@ -238,6 +243,7 @@ def cue_report(detector=None, data_dir: str | Path | None = None, groups: dict[s
         reliance_words: documents are cut to this many words for the model part.
         top_k: evidence sentences for faithfulness.
         seed: sampling seed (document samples and the random-sentence baseline).
+        progress: called with a short status line now and then (the CLI wrapper prints it on stderr).
     """
     groups = groups or DEFAULT_GROUPS
     t0 = time.perf_counter()
@@ -261,7 +267,7 @@ def cue_report(detector=None, data_dir: str | Path | None = None, groups: dict[s
             for d in sorted(rng.sample(members, min(reliance_docs, len(members))), key=lambda d: d.doc.id):
                 text, cut = head_and_closing(normalise(d.doc.text), reliance_words)
                 sample.append(_Doc(d.group, d.satire, d.doc, text, cut))
-        reliance, faith, rows = _reliance_and_faithfulness(detector, sample, top_k, seed)
+        reliance, faith, rows = _reliance_and_faithfulness(detector, sample, top_k, seed, progress=progress)
         for name, block in list(cues.items()) + list(families.items()):
             block["reliance"] = reliance.get(name)
         report["model"] = {"model_dir": str(detector.model_dir), "n_docs": len(sample),
