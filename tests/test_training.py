@@ -87,3 +87,21 @@ def test_short_real_training_run(tmp_path, shared_data_dir):
                              headline_docs=4, sources=["horne2017_fakenewsdata1", "golbeck2018_fake_vs_satire"])
     ckpt = train(args)
     assert (ckpt / "model.safetensors").is_file() and (ckpt / "training_run.json").is_file()
+
+
+def test_splice_documents_are_balanced_and_built_from_given_docs():
+    from genre_detect.training import splice_documents
+
+    def doc(i, genre, source, word):
+        text = " ".join(f"This is sentence number {j} about the {word} and nothing else at all." for j in range(8))
+        return Document(f"{source}{i}", text, genre, source, f"{source}:p{i}")
+
+    docs = [doc(i, "opinion", "pen0", "alliance") for i in range(5)]
+    docs += [doc(i, "satire", "golbeck2018", "banana") for i in range(5)]
+    docs += [doc(i, "reporting", "burfoot2009", "harbour") for i in range(5)]
+    made = splice_documents(docs, 7, random.Random(0))
+    assert [d.genre for d in made].count("satire") == 7 and [d.genre for d in made].count("opinion") == 7
+    for d in made:
+        assert "alliance" in d.text
+        assert ("banana" in d.text) == (d.genre == "satire")
+        assert ("harbour" in d.text) == (d.genre == "opinion")

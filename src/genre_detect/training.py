@@ -53,6 +53,10 @@ class TrainingArguments:
         crops_per_doc: windows sampled per document per epoch, by genre (balances the classes).
         max_docs_per_publisher: cap per publisher and epoch, so that one large source cannot dominate.
         headline_docs: short texts (headlines, tweets) sampled per epoch from each short-text publisher group.
+        splice_docs: synthetic documents per side built by interleaving sentences of sincere analysis with sentences
+            of satire (labelled satire) or of sincere reporting (labelled opinion), from training documents only.
+            They teach that satirical content inside an analytical frame is satire, the shape of deadpan parody,
+            while the sincere twins keep "mixed sources" itself from being a cue. 0 switches it off.
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
@@ -76,6 +80,7 @@ class TrainingArguments:
     crops_per_doc: dict[str, float] = field(default_factory=lambda: {"satire": 4, "opinion": 1.5, "reporting": 0.5})
     max_docs_per_publisher: int = 400
     headline_docs: int = 600
+    splice_docs: int = 0
     bf16: bool = True
     threads: int = 2
     limit_docs: int | None = None
@@ -186,6 +191,44 @@ def _tokenise(docs: list[Document], tokenizer) -> list[_Tokenised]:
     return [_Tokenised(d, e.ids) for d, e in zip(docs, encs) if e.ids]
 
 
+def splice_documents(docs: list[Document], n: int, rng: random.Random) -> list[Document]:
+    """Build ``2 * n`` synthetic documents: analysis sentences interleaved with satire or with reporting sentences."""
+    from .sentences import split_sentences
+
+    def sentences_of(genre: str, sources: tuple[str, ...] = ()) -> list[list[str]]:
+        out = []
+        pool = [d for d in docs if d.genre == genre and (not sources or d.source in sources)
+                and not d.publisher.startswith(SHORT_TEXT_PREFIXES)]
+        for d in rng.sample(pool, min(len(pool), 400)):
+            text = normalise(d.text[:20000])
+            sents = [text[a:b] for a, b in split_sentences(text) if 40 <= b - a <= 400]
+            if len(sents) >= 3:
+                out.append(sents)
+        return out
+
+    frames = sentences_of("opinion", ("pen0", "webis2020"))
+    inserts = {"satire": sentences_of("satire"), "opinion": sentences_of("reporting")}
+    made: list[Document] = []
+    if not frames or not all(inserts.values()):
+        return made
+    for genre, pool in inserts.items():
+        for i in range(n):
+            frame, insert = rng.choice(frames), rng.choice(pool)
+            f0 = rng.randrange(max(1, len(frame) - 12))
+            fs, ins = frame[f0 : f0 + 12], insert[: 10]
+            parts, fi, ii = [], 0, 0
+            # Runs of 1-3 frame sentences, then 1-2 inserted ones, until both run out or the text is long enough.
+            while (fi < len(fs) or ii < len(ins)) and sum(len(p) for p in parts) < 1800:
+                take = rng.randint(1, 3)
+                parts.extend(fs[fi : fi + take])
+                fi += take
+                take = rng.randint(1, 2)
+                parts.extend(ins[ii : ii + take])
+                ii += take
+            made.append(Document(f"splice:{genre}:{i}", " ".join(parts), genre, "splice", f"splice:{genre}"))
+    return made
+
+
 def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random.Random, cls_id: int, sep_id: int
                    ) -> list[tuple[list[int], int]]:
     """One epoch of training windows: (token ids with specials, genre index), lengths drawn alike for all genres."""
@@ -204,7 +247,9 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
             chosen.extend(members[: args.max_docs_per_publisher])
     out: list[tuple[list[int], int]] = []
     for it in chosen:
-        rate = args.crops_per_doc.get(it.doc.genre, 1.0)
+        # Spliced documents: the same number of crops on both sides, so that splicing itself carries no label.
+        key = "splice" if it.doc.source == "splice" else it.doc.genre
+        rate = args.crops_per_doc.get(key, 2.0 if key == "splice" else 1.0)
         n = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
         for _ in range(n):
             length = rng.randint(args.min_window_tokens, body_max)
@@ -259,6 +304,8 @@ def train(args: TrainingArguments) -> Path:
     if args.limit_docs:
         rng0 = random.Random(args.seed)
         train_docs = rng0.sample(train_docs, min(args.limit_docs, len(train_docs)))
+    if args.splice_docs:
+        train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
     items = _tokenise(train_docs, tokenizer)
 
     model = _build_classifier_class().from_base(base, len(GENRES))
