@@ -17,8 +17,10 @@ from genre_detect import metrics as M
 from genre_detect.errors import GenreDetectError
 from genre_detect.evaluate import LabelledSet, evaluate, first_words, load_labelled
 
-SATIRE_WORDS = ["area", "man", "local", "nation", "alleged", "possibly", "considering", "thinking", "seriously", "suggesting", "concession"]
-SINCERE_WORDS = ["the", "minister", "plan", "government", "report", "policy", "analysis", "experts", "russia", "belarus", "talks", "peace"]
+SATIRE_WORDS = ["area", "man", "local", "nation", "alleged", "possibly", "considering", "thinking", "seriously",
+                "suggesting", "concession"]
+SINCERE_WORDS = ["the", "minister", "plan", "government", "report", "policy", "analysis", "experts", "russia",
+                 "belarus", "talks", "peace"]
 
 
 def _rows(n: int = 40, seed: int = 0) -> list[dict]:

@@ -131,7 +131,8 @@ class CueBaseline(Baseline):
     (which grows with length) nor density alone decides.
 
     Example:
-        >>> CueBaseline().fit(["It was 'alleged'. Totally, utterly absurd.", "Officials met."], [1, 0])  # doctest: +SKIP
+        >>> texts = ["It was 'alleged'. Totally, utterly absurd.", "Officials met."]
+        >>> CueBaseline().fit(texts, [1, 0]).families_   # doctest: +SKIP
     """
 
     name = "cues"

@@ -148,7 +148,7 @@ def _curve_tables(run: Run | None) -> list[Table]:
                     _f(r["macro_f1"]), str(r["flagged"])] for r in t["threshold_sweep"]],
                   "Descriptive: a threshold chosen on this table is chosen on test data.")
     risk = Table(f"Risk-coverage as the uncertain band widens: {run.model}, publisher held-out, {run.length}",
-                 ["band (|p - threshold| <)", "coverage", "accuracy when decided"],
+                 ["abstain when distance to threshold <", "coverage", "accuracy when decided"],
                  [[_f(r["band"], 2), _f(r["coverage"]), _f(r["accuracy"])] for r in t["risk_coverage"]])
     return [sweep, risk]
 
@@ -252,7 +252,7 @@ def _tables(bench: BenchmarkResult) -> list[Table]:
 
 def _intro(bench: BenchmarkResult) -> list[str]:
     c = bench.config
-    lines = [(f"Generated in {bench.seconds:.0f} s by `python eval/run_all.py` (same as `genre-detect eval --shared`). "
+    lines = [(f"Generated in {bench.seconds:.0f} s by `python eval/run_all.py` (= `genre-detect eval --shared`). "
               f"Split seed {c.seed}; bootstrap: {c.n_boot} resamples, seed {c.boot_seed}.")]
     test = bench.folds.get("test", {})
     for p in PROTOCOLS:
