@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -90,6 +91,8 @@ def run(url: str, endpoint: str, requests: int, concurrency: int, seed: int, seq
             one_request(client, path, {"text": texts[name]})
             lat = [one_request(client, path, {"text": texts[name]})[0] for _ in range(sequential)]
             unloaded[name] = 1000 * statistics.median(lat)
+        print("unloaded p50 ms: " + ", ".join(f"{k} {v:.0f}" for k, v in unloaded.items()), file=sys.stderr,
+              flush=True)
         results: list[tuple[str, float, str | None]] = []
         lock = threading.Lock()
 
@@ -97,6 +100,8 @@ def run(url: str, endpoint: str, requests: int, concurrency: int, seed: int, seq
             dt, err = one_request(client, path, {"text": texts[name]})
             with lock:
                 results.append((name, dt, err))
+                if len(results) % 50 == 0:
+                    print(f"{len(results)}/{requests} requests", file=sys.stderr, flush=True)
 
         t0 = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
@@ -147,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not 1 <= args.requests <= 10_000 or not 1 <= args.concurrency <= 64:
         ap.error("--requests must be 1-10000 and --concurrency 1-64 (this is a bounded test)")
+    # SIGTERM (a timeout, a CI cancel) unwinds like Ctrl-C, so that the server child is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.url:
         res = run(args.url.rstrip("/"), args.endpoint, args.requests, args.concurrency, args.seed, args.sequential)
     else:
