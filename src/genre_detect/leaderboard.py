@@ -59,7 +59,7 @@ def _with_ci(s: dict, key: str) -> str:
 
 def leaderboard_rows(bench: BenchmarkResult) -> list[dict[str, Any]]:
     """One flat record per model, protocol and length (the JSON leaderboard)."""
-    keys = ("n", "n_satire", "accuracy", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "roc_auc",
+    keys = ("n", "n_satire", "accuracy", "balanced_accuracy", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "roc_auc",
             "roc_auc_ci_low", "roc_auc_ci_high", "pr_auc", "brier", "brier_ci_low", "brier_ci_high", "ece",
             "ece_ci_low", "ece_ci_high", "f1_satire", "recall_satire", "precision_satire", "genre_macro_f1",
             "genre_accuracy", "coverage_uncertain", "accuracy_uncertain", "threshold")
@@ -86,7 +86,7 @@ def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "", models: 
 
 
 def _calibration_table(bench: BenchmarkResult) -> Table:
-    headers = ["model", "length", "n (satire)", "accuracy", "ECE (15 bins)", "Brier", "PR-AUC", "genre macro-F1",
+    headers = ["model", "length", "n (satire)", "accuracy", "balanced accuracy", "ECE (15 bins)", "Brier", "PR-AUC", "genre macro-F1",
                "decided when abstaining on `uncertain`", "accuracy when decided"]
     rows = []
     for m in bench.models:
@@ -96,7 +96,8 @@ def _calibration_table(bench: BenchmarkResult) -> Table:
                 continue
             s = run.result.scores
             cov = s.get("coverage_uncertain")
-            rows.append([m, ln, f"{s['n']} ({s['n_satire']})", _f(s["accuracy"]), _with_ci(s, "ece"),
+            rows.append([m, ln, f"{s['n']} ({s['n_satire']})", _f(s["accuracy"]), _f(s["balanced_accuracy"]),
+                         _with_ci(s, "ece"),
                          _with_ci(s, "brier"), _f(s["pr_auc"]), _f(s.get("genre_macro_f1")),
                          "n/a" if cov is None else f"{cov:.1%}", _f(s.get("accuracy_uncertain"))])
     return Table("Calibration and abstention, publisher held-out", headers, rows,
@@ -119,9 +120,10 @@ def _slice_table(bench: BenchmarkResult, table: str, title: str) -> Table:
             hit = next((x for x in r.result.tables.get(table, []) if x["group"] == g), None)
             if hit:
                 size = f"{hit['n']} ({hit['n_satire']})"
-            cells.append("" if hit is None else f"{hit['accuracy']:.3f} / {_f(hit['roc_auc'], 2)}")
+            cells.append("" if hit is None else f"{hit['balanced_accuracy']:.3f} / {_f(hit['roc_auc'], 2)}")
         rows.append([cells[0], size] + cells[1:])
-    return Table(title, headers, rows, "accuracy / ROC-AUC (n/a where the group has one class only)")
+    return Table(title, headers, rows, "balanced accuracy (mean recall of the classes present) / ROC-AUC (n/a where "
+                                       "the group has one class only)")
 
 
 def _loso_table(bench: BenchmarkResult) -> Table:
@@ -209,21 +211,31 @@ def _plot_reliability(bench: BenchmarkResult, path: Path) -> None:
     plt.close(fig)
 
 
+def _source_counts(runs: list[Run], source: str) -> str:
+    for r in runs:
+        for row in r.result.tables["by_source"]:
+            if row["group"] == source:
+                return f"n={row['n']}, satire {row['n_satire']}"
+    return ""
+
+
 def _plot_per_source(bench: BenchmarkResult, path: Path) -> None:
     plt = _plt()
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
     for ax, ln in zip(axes, bench.lengths):
         runs = [bench.get(m, "publisher", ln) for m in bench.models]
         runs = [r for r in runs if r and r.result and "by_source" in r.result.tables]
         sources = sorted({row["group"] for r in runs for row in r.result.tables["by_source"]})
         width = 0.8 / max(len(runs), 1)
         for i, r in enumerate(runs):
-            acc = {row["group"]: row["accuracy"] for row in r.result.tables["by_source"]}
+            acc = {row["group"]: row["balanced_accuracy"] for row in r.result.tables["by_source"]}
             ax.bar([k + i * width for k in range(len(sources))], [acc.get(s, 0) for s in sources], width,
                    label=r.model)
-        ax.set_xticks([k + 0.4 - width / 2 for k in range(len(sources))], sources)
-        ax.set(title=f"accuracy per source, publisher held-out, {ln}", ylim=(0, 1))
-        ax.legend(fontsize=8, loc="lower right")
+        names = [f"{s}\n{_source_counts(runs, s)}" for s in sources]
+        ax.set_xticks([k + 0.4 - width / 2 for k in range(len(sources))], names, fontsize=8)
+        ax.set(title=f"publisher held-out, {ln}", ylim=(0, 1))
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4)
+    axes[0].set_ylabel("balanced accuracy (mean recall of classes present)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

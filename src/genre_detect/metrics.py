@@ -106,7 +106,7 @@ def _auc(y: np.ndarray, p: np.ndarray, fn: Callable) -> float:
 def binary_scores(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5, n_bins: int = N_BINS) -> dict:
     """Flat scores for satire (1) vs sincere (0) given satire probabilities and a decision threshold.
 
-    Keys: ``n``, ``n_satire``, ``accuracy``, ``macro_f1``, ``precision_/recall_/f1_`` + ``satire``/``sincere``,
+    Keys: ``n``, ``n_satire``, ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``precision_/recall_/f1_`` + ``satire``/``sincere``,
     ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``ece``, ``mean_prob``. AUCs are ``None`` when the set
     has one class only.
 
@@ -124,6 +124,10 @@ def binary_scores(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5, 
         "n": len(y),
         "n_satire": int(y.sum()),
         "accuracy": float(sk.accuracy_score(y, pred)),
+        # Balanced accuracy (mean recall) over the classes present: a slice of one class scores that class's recall,
+        # so that an always-sincere model cannot look good on a mixed slice.
+        "balanced_accuracy": float(sk.recall_score(y, pred, labels=sorted(set(y.tolist())), average="macro",
+                                                   zero_division=0)) if len(y) else 0.0,
         # Macro-F1 over the classes present: on a one-class slice (all sincere) an absent class would add a 0.
         "macro_f1": float(sk.f1_score(y, pred, labels=sorted(set(y.tolist())), average="macro", zero_division=0)),
         "precision_satire": float(prec[1]), "recall_satire": float(rec[1]), "f1_satire": float(f1[1]),
@@ -311,7 +315,8 @@ def length_bucket(n_words: int) -> str:
 
 def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], threshold: float = 0.5,
                 order: Sequence[str] | None = None) -> list[dict]:
-    """Scores per group (source, publisher, length bucket): size, satire count, accuracy, macro-F1, ROC-AUC and
+    """Scores per group (source, publisher, length bucket): size, satire count, accuracy, balanced accuracy, macro-F1,
+    ROC-AUC and
     mean satire probability; in ``order`` when given, else by group size, largest first.
 
     Example:
@@ -328,7 +333,7 @@ def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], thres
         m = k == g
         s = binary_scores(y[m], p[m], threshold)
         rows.append({"group": g, "n": s["n"], "n_satire": s["n_satire"], "accuracy": s["accuracy"],
-                     "macro_f1": s["macro_f1"], "roc_auc": s["roc_auc"], "mean_prob": s["mean_prob"]})
+                     "balanced_accuracy": s["balanced_accuracy"], "macro_f1": s["macro_f1"], "roc_auc": s["roc_auc"], "mean_prob": s["mean_prob"]})
     if order is not None:
         rank = {g: i for i, g in enumerate(order)}
         rows.sort(key=lambda r: rank.get(r["group"], len(rank)))
