@@ -59,8 +59,8 @@ def _with_ci(s: dict, key: str) -> str:
 
 def leaderboard_rows(bench: BenchmarkResult) -> list[dict[str, Any]]:
     """One flat record per model, protocol and length (the JSON leaderboard)."""
-    keys = ("n", "n_satire", "accuracy", "balanced_accuracy", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high", "roc_auc",
-            "roc_auc_ci_low", "roc_auc_ci_high", "pr_auc", "brier", "brier_ci_low", "brier_ci_high", "ece",
+    keys = ("n", "n_satire", "accuracy", "balanced_accuracy", "macro_f1", "macro_f1_ci_low", "macro_f1_ci_high",
+            "roc_auc", "roc_auc_ci_low", "roc_auc_ci_high", "pr_auc", "brier", "brier_ci_low", "brier_ci_high", "ece",
             "ece_ci_low", "ece_ci_high", "f1_satire", "recall_satire", "precision_satire", "genre_macro_f1",
             "genre_accuracy", "coverage_uncertain", "accuracy_uncertain", "threshold")
     out = []
@@ -86,7 +86,8 @@ def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "", models: 
 
 
 def _calibration_table(bench: BenchmarkResult) -> Table:
-    headers = ["model", "length", "n (satire)", "accuracy", "balanced accuracy", "ECE (15 bins)", "Brier", "PR-AUC", "genre macro-F1",
+    headers = ["model", "length", "n (satire)", "accuracy", "balanced accuracy", "ECE (15 bins)", "Brier", "PR-AUC",
+               "genre macro-F1",
                "decided when abstaining on `uncertain`", "accuracy when decided"]
     rows = []
     for m in bench.models:

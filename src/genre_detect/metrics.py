@@ -106,9 +106,9 @@ def _auc(y: np.ndarray, p: np.ndarray, fn: Callable) -> float:
 def binary_scores(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5, n_bins: int = N_BINS) -> dict:
     """Flat scores for satire (1) vs sincere (0) given satire probabilities and a decision threshold.
 
-    Keys: ``n``, ``n_satire``, ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``precision_/recall_/f1_`` + ``satire``/``sincere``,
-    ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``ece``, ``mean_prob``. AUCs are ``None`` when the set
-    has one class only.
+    Keys: ``n``, ``n_satire``, ``accuracy``, ``balanced_accuracy``, ``macro_f1``, ``precision_/recall_/f1_`` +
+    ``satire``/``sincere``, ``roc_auc``, ``pr_auc`` (average precision), ``brier``, ``ece``, ``mean_prob``. AUCs are
+    ``None`` when the set has one class only.
 
     Example:
         >>> import numpy as np
@@ -333,7 +333,8 @@ def slice_table(y_true: np.ndarray, prob: np.ndarray, keys: Sequence[str], thres
         m = k == g
         s = binary_scores(y[m], p[m], threshold)
         rows.append({"group": g, "n": s["n"], "n_satire": s["n_satire"], "accuracy": s["accuracy"],
-                     "balanced_accuracy": s["balanced_accuracy"], "macro_f1": s["macro_f1"], "roc_auc": s["roc_auc"], "mean_prob": s["mean_prob"]})
+                     "balanced_accuracy": s["balanced_accuracy"], "macro_f1": s["macro_f1"], "roc_auc": s["roc_auc"],
+                     "mean_prob": s["mean_prob"]})
     if order is not None:
         rank = {g: i for i, g in enumerate(order)}
         rows.sort(key=lambda r: rank.get(r["group"], len(rank)))
