@@ -35,3 +35,14 @@ def test_sentence_about_a_fellow_in_the_body_is_kept():
 def test_ordinary_capitalised_opening_is_not_a_dateline():
     text = "Background: the treaty was signed in 1994 by both parties after long talks."
     assert strip_shortcuts(normalise(text)).text == text
+
+
+def test_name_masking_is_opt_in_and_maps_back():
+    text = normalise("Officials in Paris said the plan would help Paris and the Harbour Trust agreed.")
+    assert strip_shortcuts(text).text == text
+    masked = strip_shortcuts(text, mask_names=True)
+    assert "Paris" not in masked.text and "Harbour" not in masked.text
+    assert masked.text.count("[UNK]") == 3
+    i = masked.text.index("[UNK]")
+    start, _ = masked.to_source(i, i + 5)
+    assert text[start:].startswith("Paris")

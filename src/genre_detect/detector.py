@@ -126,7 +126,7 @@ class Detector:
     def prepare(self, texts: Sequence[str]) -> list[Prepared]:
         """Normalise, strip shortcuts, tokenise (once, in one batch call) and window every text."""
         normed = [normalise(t) for t in texts]
-        stripped = [strip_shortcuts(t) for t in normed]
+        stripped = [strip_shortcuts(t, mask_names=self.settings.mask_names) for t in normed]
         encodings = self.tokenizer.encode_batch([s.text for s in stripped], add_special_tokens=False)
         out = []
         for norm, strip, enc in zip(normed, stripped, encodings):

@@ -25,7 +25,7 @@ __all__ = ["normalise", "strip_shortcuts", "Stripped", "NORMALISER_VERSION"]
 
 # Bump when the output of either function changes: it is recorded in genre_detect.json, and a model trained under
 # one version should be re-evaluated before it is used with another.
-NORMALISER_VERSION = "2"
+NORMALISER_VERSION = "1"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2060\ufeff]")
 _BLANKS = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -157,8 +157,11 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def strip_shortcuts(text: str) -> Stripped:
+def strip_shortcuts(text: str, mask_names: bool = False) -> Stripped:
     """Remove outlet names, datelines, URLs, page furniture and trailing author bios from normalised ``text``.
+
+    With ``mask_names``, names of people, places and organisations are also replaced by one placeholder token (a
+    model records whether it was trained that way in ``genre_detect.json``).
 
     Returns a :class:`Stripped` whose ``offsets`` map every kept character back to ``text``.
     """
@@ -202,7 +205,7 @@ def strip_shortcuts(text: str) -> Stripped:
         drop(m.start(), m.end(), "handle")
     for m in _OUTLET_RE.finditer(text):
         drop(m.start(), m.end(), "outlet")
-    replace = {start: end for start, end in _name_spans(text) if all(keep[start:end])}
+    replace = {start: end for start, end in _name_spans(text) if all(keep[start:end])} if mask_names else {}
 
     chars: list[str] = []
     offsets: list[int] = []

@@ -41,6 +41,7 @@ class ModelSettings:
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
         batch_size: windows per forward pass.
         normaliser_version: version of :mod:`genre_detect.normalise` the model was trained with.
+        mask_names: the model was trained with names replaced by a placeholder (``strip_shortcuts(mask_names=True)``).
         versions: library versions at training and export time.
     """
 
@@ -55,6 +56,7 @@ class ModelSettings:
     max_chars: int = 200_000
     batch_size: int = 16
     normaliser_version: str = NORMALISER_VERSION
+    mask_names: bool = False
     base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
     versions: dict[str, str] = field(default_factory=dict)
 

@@ -57,6 +57,7 @@ class TrainingArguments:
             of satire (labelled satire) or of sincere reporting (labelled opinion), from training documents only.
             They teach that satirical content inside an analytical frame is satire, the shape of deadpan parody,
             while the sincere twins keep "mixed sources" itself from being a cue. 0 switches it off.
+        mask_names: replace names by a placeholder in the model's view (topic and era live in names).
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
@@ -81,6 +82,7 @@ class TrainingArguments:
     max_docs_per_publisher: int = 400
     headline_docs: int = 600
     splice_docs: int = 0
+    mask_names: bool = False
     bf16: bool = True
     threads: int = 2
     limit_docs: int | None = None
@@ -185,8 +187,8 @@ class _Tokenised:
     ids: list[int]
 
 
-def _tokenise(docs: list[Document], tokenizer) -> list[_Tokenised]:
-    texts = [strip_shortcuts(normalise(d.text)).text for d in docs]
+def _tokenise(docs: list[Document], tokenizer, mask_names: bool = False) -> list[_Tokenised]:
+    texts = [strip_shortcuts(normalise(d.text), mask_names=mask_names).text for d in docs]
     encs = tokenizer.encode_batch(texts, add_special_tokens=False)
     return [_Tokenised(d, e.ids) for d, e in zip(docs, encs) if e.ids]
 
@@ -306,7 +308,7 @@ def train(args: TrainingArguments) -> Path:
         train_docs = rng0.sample(train_docs, min(args.limit_docs, len(train_docs)))
     if args.splice_docs:
         train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
-    items = _tokenise(train_docs, tokenizer)
+    items = _tokenise(train_docs, tokenizer, args.mask_names)
 
     model = _build_classifier_class().from_base(base, len(GENRES))
     model.train()
