@@ -1,0 +1,47 @@
+"""Re-render a model directory's README.md (model card) from its metrics.json and genre_detect.json.
+
+    python training/card.py models/genre-detect-minilm runs/minilm/checkpoint/training_run.json [--seeds DIR]
+
+With ``--seeds``, the acceptance seeds are scored (after training, calibration and evaluation are final) and their
+results are added to metrics.json under ``acceptance``; they never feed back into the model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
+from genre_detect.model_card import ModelCardData
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model_dir")
+    ap.add_argument("training_run")
+    ap.add_argument("--seeds", default=None, help="directory with the seed corpus (001_* is the satire)")
+    opts = ap.parse_args()
+    model_dir = Path(opts.model_dir)
+    metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
+    run = json.loads(Path(opts.training_run).read_text(encoding="utf-8"))
+    if opts.seeds:
+        det = Detector(model_dir)
+        acceptance = {}
+        for path in sorted(Path(opts.seeds).glob("*.txt")):
+            p = det.predict(path.read_text(encoding="utf-8"))
+            satire = path.name.startswith("001_")
+            met = p.satire_probability >= 0.90 if satire else p.satire_probability <= 0.10
+            acceptance[path.name] = {"expected": "satire >= 0.90" if satire else "sincere <= 0.10",
+                                     "satire_probability": p.satire_probability, "met": bool(met)}
+        metrics["acceptance"] = acceptance
+        (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],
+                         settings=json.loads((model_dir / "genre_detect.json").read_text(encoding="utf-8")),
+                         training=run)
+    (model_dir / "README.md").write_text(card.render(), encoding="utf-8")
+    print(f"wrote {model_dir / 'README.md'}")
+
+
+if __name__ == "__main__":
+    main()
