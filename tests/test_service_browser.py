@@ -3,7 +3,7 @@
 The service runs in this process on a loopback port (uvicorn in a thread) over the tiny model, or the shipped model
 when it is present. Without Chromium these tests skip with a reason; ``.ci/run`` installs it and sets
 GENRE_DETECT_REQUIRE_BROWSER=1, which turns the skip into a failure. Set GENRE_DETECT_SCREENSHOT=path.png to keep a
-copy of the seed-001 screenshot (eval/results/serve/screenshot.png is made that way).
+copy of the shipped model's seed-001 screenshot (eval/results/serve/screenshot.png is made that way).
 """
 
 from __future__ import annotations
@@ -105,13 +105,13 @@ def _paste_and_check(driver, url: str, text: str):
     return driver.find_element(By.ID, "verdict").text.strip().lower()
 
 
-def _screenshot(driver, path: Path) -> Path:
+def _screenshot(driver, path: Path, keep: bool = False) -> Path:
     # Grow the window to the page's height so that one capture shows the whole result.
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, min(max(int(height) + 40, 900), 6000))
     driver.save_screenshot(str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if os.environ.get("GENRE_DETECT_SCREENSHOT"):
+    if keep and os.environ.get("GENRE_DETECT_SCREENSHOT"):
         dst = Path(os.environ["GENRE_DETECT_SCREENSHOT"])
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dst)
@@ -119,7 +119,8 @@ def _screenshot(driver, path: Path) -> Path:
     return path
 
 
-def _check_page_flow(driver, detector, seed_text: str, tmp_path: Path) -> tuple[str, list, list[str]]:
+def _check_page_flow(driver, detector, seed_text: str, tmp_path: Path, keep_screenshot: bool = False
+                     ) -> tuple[str, list, list[str]]:
     from selenium.webdriver.common.by import By
 
     with _serve(detector, tmp_path / "data") as url:
@@ -134,7 +135,7 @@ def _check_page_flow(driver, detector, seed_text: str, tmp_path: Path) -> tuple[
         # tiny model can have none); the shipped-model test below requires real sentences.
         assert driver.find_elements(By.CSS_SELECTOR, "#evidence li")
         evidence = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#evidence li q")]
-        _screenshot(driver, tmp_path / "screenshot.png")
+        _screenshot(driver, tmp_path / "screenshot.png", keep=keep_screenshot)
     return verdict, marks, evidence
 
 
@@ -151,7 +152,7 @@ def test_seed_001_in_browser_shows_the_models_verdict_and_cues(browser, shipped_
     page must agree with the model rather than claim satire; the cues are what warn the moderator.
     """
     seed = next(seeds_dir.glob("001_*.txt")).read_text(encoding="utf-8")
-    verdict, marks, evidence = _check_page_flow(browser, shipped_detector, seed, tmp_path)
+    verdict, marks, evidence = _check_page_flow(browser, shipped_detector, seed, tmp_path, keep_screenshot=True)
     p = shipped_detector.predict(seed)
     assert verdict == ("uncertain" if p.uncertain else p.label)
     assert evidence, "no evidence sentence shown"
