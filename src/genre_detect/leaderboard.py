@@ -279,6 +279,18 @@ def _intro(bench: BenchmarkResult) -> list[str]:
     return lines
 
 
+def _rounded(obj: Any, digits: int = 4) -> Any:
+    """``obj`` with every float rounded: scores past the fourth decimal are noise next to their intervals, and the
+    files are committed with every regeneration."""
+    if isinstance(obj, float):
+        return round(obj, digits)
+    if isinstance(obj, dict):
+        return {k: _rounded(v, digits) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_rounded(v, digits) for v in obj]
+    return obj
+
+
 def write_results(bench: BenchmarkResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``leaderboard.md``, ``leaderboard.json``, ``results.json``, ``roc.png``, ``reliability.png``,
     ``per_source.png`` and ``report.html`` (images inlined) to ``out_dir``; returns their paths by name.
@@ -300,8 +312,13 @@ def write_results(bench: BenchmarkResult, out_dir: str | Path) -> dict[str, Path
     paths["markdown"].write_text("\n".join(md), encoding="utf-8")
     board = {"config": bench.to_dict()["config"], "seconds": bench.seconds, "notes": bench.notes,
              "folds": bench.folds, "leaderboard": leaderboard_rows(bench), "loso": bench.loso}
-    paths["json"].write_text(json.dumps(board, indent=1) + "\n", encoding="utf-8")
-    paths["results"].write_text(json.dumps(bench.to_dict(), indent=1) + "\n", encoding="utf-8")
+    paths["json"].write_text(json.dumps(_rounded(board), indent=1) + "\n", encoding="utf-8")
+    full = bench.to_dict()
+    for run in full["runs"]:
+        # Per-publisher rows are most of the file's size; they matter for the model under test, not the baselines.
+        if run["model"] != FINE_TUNED:
+            run.get("tables", {}).pop("by_publisher", None)
+    paths["results"].write_text(json.dumps(_rounded(full)) + "\n", encoding="utf-8")
     _plot_roc(bench, paths["roc"])
     _plot_reliability(bench, paths["reliability"])
     _plot_per_source(bench, paths["per_source"])
