@@ -76,6 +76,12 @@ def tiny_model_copy(tiny_model_dir, tmp_path) -> Path:
     return dst
 
 
+@pytest.fixture()
+def model_env(tiny_model_dir, monkeypatch):
+    """Point the CLI at the tiny model through the environment, as a user would."""
+    monkeypatch.setenv("GENRE_DETECT_MODEL", str(tiny_model_dir))
+
+
 @pytest.fixture(scope="session")
 def tiny_detector(tiny_model_dir):
     from genre_detect import Detector

@@ -2,16 +2,10 @@ import json
 import subprocess
 import sys
 
-import pytest
 
 from genre_detect.cli import main
 
 TEXT = "The minister said the plan would be ready after the talks with experts."
-
-
-@pytest.fixture()
-def model_env(tiny_model_dir, monkeypatch):
-    monkeypatch.setenv("GENRE_DETECT_MODEL", str(tiny_model_dir))
 
 
 def test_predict_file_json(model_env, tmp_path, capsys):

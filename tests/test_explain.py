@@ -91,11 +91,6 @@ def test_explain_rejects_bad_input(tiny_detector):
 
 # -- CLI ---------------------------------------------------------------------------------------------------------
 
-@pytest.fixture()
-def model_env(tiny_model_dir, monkeypatch):
-    monkeypatch.setenv("GENRE_DETECT_MODEL", str(tiny_model_dir))
-
-
 def test_cli_explain_file_readable(model_env, tmp_path, capsys):
     f = tmp_path / "a.txt"
     f.write_text(SATIRE, encoding="utf-8")
