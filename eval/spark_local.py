@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from stream_memory import build_records  # noqa: E402 - the same synthetic records as the streaming check
+from stream_memory import build_records
 
 _DETECTOR = None  # one per Python worker process: Spark reuses workers, so the model loads once per core
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
 
     spark = (SparkSession.builder.master(f"local[{args.cores}]").appName("genre-detect")
              .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch))
-             .config("spark.ui.enabled", "false").getOrCreate())
+             .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
     spark.sparkContext.setLogLevel("ERROR")
     schema = "id string, label string, satire_probability double, genre string, num_tokens long"
     df = spark.createDataFrame(rows, "id string, text string").repartition(args.cores * 4)

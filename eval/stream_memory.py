@@ -3,8 +3,8 @@ run killed with SIGKILL part-way, then resumed, giving the same output file as a
 
 The records are short texts built from the repository's own ``examples/`` (sentences recombined, so no two records
 need be alike; every fifth has no id and gets the stable ``file:line`` one). Peak RSS is read from the scoring
-process itself: ``VmHWM`` in ``/proc/<pid>/status`` when its output reaches 2,000 lines, and its ``ru_maxrss`` when
-it exits after 20,000.
+process itself: ``VmHWM`` in ``/proc/<pid>/status`` when its output reaches 2,000 (and 5,000, 10,000) lines, and its
+``ru_maxrss`` when it exits after 20,000.
 
 Usage:
     python eval/stream_memory.py                       # the shipped model
@@ -82,12 +82,13 @@ class LineCounter:
         return self.lines
 
 
-def run(cmd: list[str], out: Path, log: Path, watch_at: int | None = None, kill_at: int | None = None) -> dict:
-    """Run ``cmd``; read the process's peak RSS when ``out`` reaches ``watch_at`` lines; SIGKILL it at ``kill_at``."""
+def run(cmd: list[str], out: Path, log: Path, watch_at: tuple[int, ...] = (), kill_at: int | None = None) -> dict:
+    """Run ``cmd``; read the process's peak RSS as ``out`` passes each of ``watch_at`` lines; SIGKILL it at
+    ``kill_at`` lines."""
     t0 = time.perf_counter()
     lines = LineCounter(out)
     lines()  # a resumed run starts from the lines already there
-    seen: dict = {"hwm_at_watch": None, "lines_at_watch": None, "killed_at": None}
+    seen: dict = {"hwm": {}, "killed_at": None}
     with open(log, "ab") as err:
         pid = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err).pid
         while True:
@@ -97,8 +98,9 @@ def run(cmd: list[str], out: Path, log: Path, watch_at: int | None = None, kill_
                 break
             time.sleep(0.1)
             n = lines()
-            if watch_at and seen["hwm_at_watch"] is None and n >= watch_at:
-                seen["hwm_at_watch"], seen["lines_at_watch"] = vm_hwm_mb(pid), n
+            for w in watch_at:
+                if n >= w and w not in seen["hwm"]:
+                    seen["hwm"][w] = (n, vm_hwm_mb(pid))
             if kill_at and n >= kill_at:
                 os.kill(pid, signal.SIGKILL)
                 seen["killed_at"] = n
@@ -113,7 +115,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     ap.add_argument("--records", type=int, default=20_000)
-    ap.add_argument("--watch", type=int, default=2_000, help="read peak RSS when this many results are written")
+    ap.add_argument("--watch", type=int, nargs="+", default=[2_000, 5_000, 10_000],
+                    help="read peak RSS when this many results are written")
     ap.add_argument("--kill-at", type=int, nargs="+", default=[6_000, 13_000],
                     help="SIGKILL the second run when its output reaches these line counts, resuming after each")
     ap.add_argument("--workdir", default=None, help="keep the files here (default: a temporary directory)")
@@ -131,10 +134,11 @@ def main(argv: list[str] | None = None) -> None:
     full, log = work / "full.jsonl", work / "full.log"
     for p in (full, log):
         p.unlink(missing_ok=True)
-    a = run([exe, "predict", "--jsonl", str(src), "--out", str(full), *model], full, log, watch_at=args.watch)
+    a = run([exe, "predict", "--jsonl", str(src), "--out", str(full), *model], full, log, watch_at=tuple(args.watch))
     progress = [x for x in log.read_text().splitlines() if x.startswith("done:")]
     print(f"uninterrupted: {a['lines']} results in {a['seconds']:.1f} s ({a['lines'] / a['seconds']:.0f}/s)")
-    print(f"peak RSS at {a['lines_at_watch']} results: {a['hwm_at_watch']:.1f} MB")
+    for lines, hwm in a["hwm"].values():
+        print(f"peak RSS at {lines} results: {hwm:.1f} MB")
     print(f"peak RSS at {a['lines']} results: {a['peak_mb']:.1f} MB")
     print(f"stderr summary: {progress[-1] if progress else '(none)'}")
 
@@ -146,6 +150,11 @@ def main(argv: list[str] | None = None) -> None:
         k = run(cmd, resumed, rlog, kill_at=at)
         ends = "cleanly" if resumed.exists() and resumed.read_bytes().endswith(b"\n") else "mid-line"
         print(f"killed (SIGKILL) at {k['killed_at']} lines after {k['seconds']:.1f} s; file ends {ends}")
+    # A SIGKILL between write() calls leaves whole lines; a torn write (full disk, power loss) leaves part of one.
+    # Simulate that too: append the first 40 bytes of the next result line; the resumed run must cut them off.
+    with open(resumed, "ab") as fh:
+        fh.write(full.read_bytes().splitlines(keepends=True)[count_lines(resumed)][:40])
+    print("appended a torn 40-byte partial line before resuming")
     b = run(cmd, resumed, rlog)
     notes = [x for x in rlog.read_text().splitlines() if x.startswith("resuming")]
     for note in notes:
