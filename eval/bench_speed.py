@@ -389,8 +389,9 @@ def main(argv: list[str] | None = None) -> dict:
           f"Cold start and --help: median of {args.repeats} fresh processes. CPU busy after: {cpu_busy():.0%}.")
     if args.sweep:
         sweep(det, windows, args.repeats)
-    result = {**r, "numpy_gflops": np_rate, "ort_gflops": ort_rate, "ort_int8_gops": int8_rate, "floor_windows_s": floor_ort,
-              "flops_per_window": flops, "article_windows": n_win, "article_tokens": prep.num_tokens,
+    result = {**r, "numpy_gflops": np_rate, "ort_gflops": ort_rate, "ort_int8_gops": int8_rate,
+              "floor_windows_s": floor_ort, "flops_per_window": flops, "article_windows": n_win,
+              "article_tokens": prep.num_tokens,
               "checkpoint": ckpt_note, "threads": threads}
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
