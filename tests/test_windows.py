@@ -23,3 +23,13 @@ def test_short_text_gives_one_window():
 def test_empty_text_gives_specials_only():
     wins = split_windows([], [], 1, 2, 32, 20)
     assert np.array_equal(wins[0].ids, [1, 2])
+
+
+def test_touching_windows_cover_everything_with_the_fewest_windows():
+    # stride == max_length - 2 (the shipped setting): windows touch, only the end-aligned last one overlaps.
+    ids = list(range(10, 110))
+    offsets = [(i * 3, i * 3 + 2) for i in range(100)]
+    wins = split_windows(ids, offsets, cls_id=1, sep_id=2, max_length=32, stride=30)
+    assert len(wins) == 4  # ceil((100 - 30) / 30) + 1
+    assert [int(w.ids[1]) for w in wins] == [10, 40, 70, 80]
+    assert {int(x) for w in wins for x in w.ids[1:-1]} == set(ids)

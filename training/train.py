@@ -109,7 +109,8 @@ def main() -> None:
     run_info = json.loads((ckpt / "training_run.json").read_text(encoding="utf-8"))
 
     model_dir = out / "model"
-    settings = ModelSettings(max_length=args.max_length, stride=args.max_length * 3 // 4, mask_names=args.mask_names)
+    settings = ModelSettings(max_length=args.max_length, stride=args.stride or args.max_length - 2,
+                             mask_names=args.mask_names)
     fp32_file = out / "model.fp32.onnx"
     export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
     log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")

@@ -6,7 +6,7 @@ out. Windows from many documents are later batched together by the detector.
 
 Example:
     >>> # doctest: +SKIP
-    >>> wins = split_windows(encoding, max_length=256, stride=192)
+    >>> wins = split_windows(ids, offsets, cls_id, sep_id, max_length=256, stride=254)
 """
 
 from __future__ import annotations
