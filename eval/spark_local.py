@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"genre-detect predict --jsonl (one process, 2 threads): {len(cli)} records in {cli_s:.1f} s "
           f"({len(cli) / cli_s:.0f} records/s, start-up included)")
     print(f"same label for {same_label}/{len(out)} records; max |satire_probability difference| {diff:.4f} "
-          f"(int8 activation scales follow the batch, and Spark's batches differ from the CLI's)")
+          f"(0 when the model runs one window per forward pass, its default batch_size 1)")
     print(out.groupby("label").size().to_string())
 
 

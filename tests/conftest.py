@@ -59,7 +59,7 @@ def build_tiny_model(out_dir: Path, seed: int = 0) -> Path:
                         intermediate_size=64, max_position_embeddings=128)
     model = _build_classifier_class()(BertModel(config, add_pooling_layer=False), 3).eval()
     model.save(ckpt, ckpt)
-    settings = ModelSettings(max_length=64, stride=48, batch_size=8, uncertain_band=0.05)
+    settings = ModelSettings(max_length=64, stride=48, uncertain_band=0.05)
     return export_model(ckpt, out_dir / "model", settings=settings)
 
 

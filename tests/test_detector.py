@@ -47,7 +47,18 @@ def test_batch_matches_single(tiny_detector):
     texts = ["The minister said the plan.", LONG, "Area man finds new way to think."]
     batch = tiny_detector.predict(texts)
     singles = [tiny_detector.predict(t) for t in texts]
-    # Dynamic int8 quantisation picks activation scales per batch, so padding moves scores very slightly.
+    # Dynamic int8 quantisation picks activation scales per forward pass; with one window per pass (the default
+    # batch_size) a text's score cannot depend on the texts scored beside it.
+    assert tiny_detector.settings.batch_size == 1
+    for b, s in zip(batch, singles):
+        assert b.to_dict() == s.to_dict()
+
+
+def test_shared_batches_stay_close_to_single(tiny_detector, monkeypatch):
+    monkeypatch.setattr(tiny_detector.settings, "batch_size", 8)
+    texts = ["The minister said the plan.", LONG, "Area man finds new way to think."]
+    batch = tiny_detector.predict(texts)
+    singles = [tiny_detector.predict(t) for t in texts]
     for b, s in zip(batch, singles):
         assert b.satire_probability == pytest.approx(s.satire_probability, abs=5e-3)
 

@@ -147,8 +147,8 @@ def test_evaluate_tiny_model_goes_through_the_detector(tiny_model_dir, tiny_dete
             "by_length"} <= set(r.tables)
     assert sum(row["n"] for row in r.tables["by_source"]) == 40
     texts = [json.loads(line)["text"] for line in jsonl_file.read_text().splitlines()]
-    # Dynamic int8 quantisation scales activations per batch, so batch neighbours move scores by ~1e-3.
-    np.testing.assert_allclose(r.prob, tiny_detector.satire_proba(texts), atol=0.01)
+    # One window per forward pass: the evaluation's scores are the Detector's, whatever else is scored with them.
+    np.testing.assert_allclose(r.prob, tiny_detector.satire_proba(texts), atol=1e-6)
     # Labels that are genre names give genre metrics.
     assert "genre_macro_f1" not in s  # satire/sincere labels are not genres
     json.dumps(r.to_dict(with_predictions=True))  # everything serialises (no NaN, no numpy types)

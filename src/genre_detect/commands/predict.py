@@ -21,7 +21,8 @@ def score_items(detector, items: Iterable[Item], chunk: int = CHUNK, skip: Calla
 
     Chunks are fixed runs of ``chunk`` consecutive input items. When ``skip`` says that every good item of a chunk
     is already done, the chunk is not scored and its good items come back with ``None``. A chunk with some items
-    done is scored whole: int8 activation scales depend on the batch, so only the same batches give the same bytes.
+    done is scored whole, so a resumed run writes the same bytes as an uninterrupted one even with a model whose
+    ``batch_size`` lets windows of different texts share a forward pass (int8 activation scales follow the batch).
     """
     buf: list[Item] = []
 
