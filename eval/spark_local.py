@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
         rec = json.loads(line)
         rows.append((str(rec.get("id") or f"{src.name}:{n}"), rec["text"]))
 
+    # Workers must run this interpreter (the one with genre_detect, onnxruntime and pyarrow), not PATH's python3.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     spark = (SparkSession.builder.master(f"local[{args.cores}]").appName("genre-detect")
              .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(args.batch))
              .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
