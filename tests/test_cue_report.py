@@ -48,6 +48,12 @@ def test_firing_counts_and_precision(data_dir):
     assert (hyp["fired_satire"], hyp["fired_sincere"], hyp["precision"]) == (1, 1, 0.5)
     assert r["cues"]["hedging.stacked_hedges"]["version"]
     assert "faithfulness" not in r
+    per_doc = r["families_per_document"]
+    assert set(per_doc) == set(GROUPS)
+    for g, row in per_doc.items():
+        assert list(row) == ["0", "1", "2", "3+"] and sum(row.values()) == 4
+        # Documents showing at least one family are the documents where "any" fired.
+        assert 4 - row["0"] == r["families"]["any"]["fired_by_group"][g]
 
 
 def test_with_model_writes_json_markdown_and_png(data_dir, tiny_detector, tmp_path):

@@ -145,6 +145,18 @@ def _firing(docs: list[_Doc], groups: dict[str, tuple[str, str]]) -> tuple[dict,
     return cues, families, cue_lists
 
 
+def families_per_document(docs: list[_Doc], cue_lists: dict[str, list]) -> dict[str, dict[str, int]]:
+    """Per group, how many documents show 0, 1, 2, ... distinct cue families (the last bucket is "3+").
+
+    Op-ed parody stacks several families in one text; this says how often any document of the data does so.
+    """
+    out: dict[str, Counter] = defaultdict(Counter)
+    for d in docs:
+        k = len({c.family for c in cue_lists[d.doc.id]})
+        out[d.group][str(k) if k < 3 else "3+"] += 1
+    return {g: {b: out[g][b] for b in ("0", "1", "2", "3+")} for g in sorted(out)}
+
+
 def _p_label(pred) -> float:
     return pred.satire_probability if pred.label == "satire" else 1.0 - pred.satire_probability
 
@@ -248,7 +260,7 @@ def cue_report(detector=None, data_dir: str | Path | None = None, groups: dict[s
     groups = groups or DEFAULT_GROUPS
     t0 = time.perf_counter()
     docs = _load(data_dir, groups, split, seed, max_docs, max_words)
-    cues, families, _ = _firing(docs, groups)
+    cues, families, cue_lists = _firing(docs, groups)
     report: dict[str, Any] = {
         "settings": {"split": split, "max_docs": max_docs, "max_words": max_words, "reliance_docs": reliance_docs,
                      "reliance_words": reliance_words, "top_k": top_k, "seed": seed,
@@ -258,6 +270,7 @@ def cue_report(detector=None, data_dir: str | Path | None = None, groups: dict[s
                       for g in groups},
         "cues": cues,
         "families": families,
+        "families_per_document": families_per_document(docs, cue_lists),
     }
     if detector is not None:
         rng = random.Random(seed)
@@ -317,6 +330,11 @@ def to_markdown(report: dict) -> str:
         return out + [""]
 
     lines += table("Families", report["families"], False)
+    if "families_per_document" in report:
+        lines += ["## Distinct cue families per document", "",
+                  "| group | 0 | 1 | 2 | 3+ |", "|---|---:|---:|---:|---:|",
+                  *[f"| {g} | " + " | ".join(str(v) for v in row.values()) + " |"
+                    for g, row in report["families_per_document"].items()], ""]
     lines += table("Cues", report["cues"], True)
     if "faithfulness" in report:
         f = report["faithfulness"]
