@@ -231,6 +231,7 @@ def sweep(detector, windows: list[np.ndarray], repeats: int) -> None:
     print("\n## sweep: int8 windows/s (full windows)")
     for bs in (1, 4, 8, 16, 32, 64):
         print(f"batch {bs:>3}: {onnx_windows_per_s(detector.model, windows, bs, repeats):7.1f}")
+    batch_independence(detector)
     path = detector.model_dir / "model.onnx"
     bs = detector.settings.batch_size
     for threads in (1, 2):
@@ -250,6 +251,31 @@ def sweep(detector, windows: list[np.ndarray], repeats: int) -> None:
         opts.add_session_config_entry("session.intra_op.allow_spinning", spin)
         model.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         print(f"allow_spinning={spin}: {onnx_windows_per_s(model, windows, bs, repeats):7.1f}")
+
+
+def batch_independence(detector, n: int = 300, shared_batch: int = 16) -> None:
+    """Short texts scored one window per forward pass vs windows of many texts sharing a pass: speed and how far
+    a text's satire probability moves with its batch-mates (int8 activation scales are computed per pass)."""
+    words = synth_article(6000, variant=3).split()
+    rng = random.Random(0)
+    texts = []
+    for _ in range(n):
+        start, length = rng.randrange(0, len(words) - 130), rng.choice([15, 30, 60, 120])
+        texts.append(" ".join(words[start : start + length]))
+    keep = detector.settings.batch_size
+    print(f"\n## batch independence: {n} short texts (15-120 words)")
+    try:
+        for bs in (1, shared_batch):
+            detector.settings.batch_size = bs
+            t0 = time.perf_counter()
+            together = detector.satire_proba(texts)
+            rate = n / (time.perf_counter() - t0)
+            alone = np.array([detector.satire_proba([t])[0] for t in texts])
+            diff = np.abs(together - alone)
+            print(f"batch_size {bs:>2}: {rate:6.1f} texts/s; scored together vs alone: max |dp| {diff.max():.4f}, "
+                  f"mean {diff.mean():.4f}, labels differ {int(((together >= 0.5) != (alone >= 0.5)).sum())}")
+    finally:
+        detector.settings.batch_size = keep
 
 
 def _one_process(args: tuple) -> tuple[float, float, float]:

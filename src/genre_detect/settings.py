@@ -41,8 +41,8 @@ class ModelSettings:
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
         batch_size: windows per forward pass. 1 (the default) makes a text's score independent of the texts scored
             with it: the int8 model quantises activations with one scale per batch, so batching windows of other
-            texts (and their padding) moved scores by up to 0.18. Articles run as fast one window at a time here;
-            short records ~10% slower.
+            texts (and their padding) moved scores by up to 0.14. Articles run as fast one window at a time here;
+            short texts slower (134 vs 236 texts/s, ``eval/bench_speed.py --sweep``).
         normaliser_version: version of :mod:`genre_detect.normalise` the model was trained with.
         mask_names: the model was trained with names replaced by a placeholder (``strip_shortcuts(mask_names=True)``).
         versions: library versions at training and export time.
