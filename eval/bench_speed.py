@@ -9,6 +9,7 @@ pass it. Nothing here is a test: it prints figures.
 Usage:
     python eval/bench_speed.py                  # the shipped model, default settings
     python eval/bench_speed.py --sweep          # also batch size, threads and ORT graph options vs windows/s
+    python eval/bench_speed.py --profile        # also ONNX Runtime's kernel time by operator
     python eval/bench_speed.py --model DIR --checkpoint runs/minilm/checkpoint --json speed.json
 """
 
@@ -304,6 +305,38 @@ def two_processes(path: Path, windows: list[np.ndarray], bs: int, repeats: int) 
     return sum(n for _, _, n in res) / (max(e for _, e, _ in res) - min(s for s, _, _ in res))
 
 
+def profile_ops(detector, windows: list[np.ndarray], top: int = 12) -> None:
+    """Where an int8 forward pass spends its time: ONNX Runtime's own profiler, summed by operator type."""
+    import json as _json
+    from collections import Counter
+
+    import onnxruntime as ort
+
+    from genre_detect.runtime import default_threads
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = default_threads()
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.enable_profiling = True
+    opts.profile_file_prefix = str(Path(tempfile.gettempdir()) / "genre-detect-ort-profile")
+    session = ort.InferenceSession(str(detector.model_dir / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    for w in windows:
+        ids = w[None, :]
+        session.run(["logits"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+    trace = Path(session.end_profiling())
+    per_op: Counter = Counter()
+    for event in _json.loads(trace.read_text(encoding="utf-8")):
+        if event.get("cat") == "Node" and event.get("name", "").endswith("_kernel_time"):
+            per_op[event["args"]["op_name"]] += event["dur"]
+    trace.unlink()
+    total = sum(per_op.values())
+    print(f"\n## ONNX Runtime profile: {len(windows)} full windows one at a time, kernel time by operator "
+          f"({total / 1000 / len(windows):.1f} ms per window while profiling)")
+    for op, us in per_op.most_common(top):
+        print(f"{op:32s} {us / 1000 / len(windows):6.2f} ms/window {us / total:6.1%}")
+
+
 # -- main ---------------------------------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -314,6 +347,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--stride", type=int, default=None,
                     help="what-if: override the model's window stride (fewer windows per article; changes scores)")
     ap.add_argument("--sweep", action="store_true", help="also sweep batch size, threads and ORT options")
+    ap.add_argument("--profile", action="store_true", help="also print ONNX Runtime's kernel time by operator")
     ap.add_argument("--json", dest="json_out", default=None, help="write the figures to this file")
     args = ap.parse_args(argv)
 
@@ -415,6 +449,8 @@ def main(argv: list[str] | None = None) -> dict:
           f"Cold start and --help: median of {args.repeats} fresh processes. CPU busy after: {cpu_busy():.0%}.")
     if args.sweep:
         sweep(det, windows, args.repeats)
+    if args.profile:
+        profile_ops(det, windows[:20])
     result = {**r, "numpy_gflops": np_rate, "ort_gflops": ort_rate, "ort_int8_gops": int8_rate,
               "floor_windows_s": floor_ort, "flops_per_window": flops, "article_windows": n_win,
               "article_tokens": prep.num_tokens,

@@ -143,3 +143,12 @@ def test_seed_001_has_every_family_with_correct_spans(seeds_dir):
 def test_sincere_seeds_have_at_most_three_cues(seeds_dir, prefix):
     cues = detect_cues(_seed(seeds_dir, prefix))
     assert len(cues) <= 3, [(c.name, c.text) for c in cues]
+
+
+def test_absurd_bio_that_opens_with_the_author():
+    # "The author is ..." bios, and "every"/"each" with a singular institution.
+    satire = normalise("Ports should be sold.\n\nThe author is a Senior Fellow at each institute on the Baltic coast.")
+    sincere = normalise("Ports should be sold.\n\nThe author is a Senior Fellow at the Baltic Institute in Riga.")
+    found = [c for c in detect_cues(satire) if c.name == "mock_credentials.absurd_bio"]
+    assert [c.text for c in found] == ["a Senior Fellow at each institute"]
+    assert not [c for c in detect_cues(sincere) if c.family == "mock_credentials"]

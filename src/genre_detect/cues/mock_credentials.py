@@ -32,14 +32,14 @@ _ROLE = (r"(?:(?:senior|junior|chief|distinguished|visiting|resident|non-residen
 _ROLE_RE = re.compile(r"(?i)\b(?:an?\s+|the\s+)?" + _ROLE + r"\b")
 # "Name is/was/has worked as ... <role>": a third-person introduction of a person.
 _BIO_START = re.compile(
-    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3},?\s+(?:is|was|has\s+(?:worked|served|"
-    r"been)|serves|works|writes|holds|teaches|spent)\b"
+    r"(?:(?:Dr|Prof|Mr|Mrs|Ms)\.?\s+)?(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}|The\s+(?:present\s+)?(?:author|writer|"
+    r"columnist)),?\s+(?:is|was|has\s+(?:worked|served|been)|serves|works|writes|holds|teaches|spent)\b"
 )
 _BIO_ODDITY = [
     (re.compile(r"(?i)\b(?:at|of|for|with|in)\s+(?:literally\s+)?(?:all|every|each|most|several|various|numerous|"
                 r"countless|many|dozens of)\s+(?:of\s+)?(?:the\s+)?(?:major\s+|leading\s+|important\s+)?"
-                r"(?:think[- ]tanks?|universities|institutes|institutions|organi[sz]ations|foundations|councils|"
-                r"centres|centers|newspapers|outlets|agencies)\b"),
+                r"(?:think[- ]tanks?|universit(?:y|ies)|institutes?|institutions?|organi[sz]ations?|foundations?|"
+                r"councils?|centres?|centers?|newspapers?|outlets?|agenc(?:y|ies))\b"),
      "the bio claims an affiliation with every institution at once"),
     (re.compile(r"(?i)\b(?:he|she|they)\s+(?:enjoys?|likes?|loves?)\s+[^.\n]{0,60}\b(?:between|when not|in between)"
                 r"\b[^.\n]{0,80}"),
@@ -74,7 +74,7 @@ def _with_role(text: str, floor: int, start: int) -> int:
     return best
 
 
-@cue_detector("mock_credentials.absurd_bio", "mock_credentials", "1")
+@cue_detector("mock_credentials.absurd_bio", "mock_credentials", "2")
 def absurd_bio(text: str) -> Iterator[Hit]:
     """An author bio with something no real bio would say."""
     for s, e in _bio_paragraphs(text):
