@@ -396,6 +396,12 @@ def main(argv: list[str] | None = None) -> dict:
         tmodel = load_checkpoint(ckpt)
         r["torch_windows_s"] = torch_windows_per_s(tmodel, windows, s.batch_size, args.repeats)
         r["torch_article_ms"] = 1000 * torch_article_s(det, tmodel, article, args.repeats)
+        # This machine's speed drifts over minutes, so the two figures above may come from different weather.
+        # Alternating short rounds of both measure their ratio under the same conditions.
+        rounds = [onnx_windows_per_s(det.model, windows, s.batch_size, 1)
+                  / torch_windows_per_s(tmodel, windows, s.batch_size, 1) for _ in range(args.repeats)]
+        r["int8_over_torch_interleaved"] = float(np.median(rounds))
+        r["int8_over_torch_interleaved_range"] = [float(min(rounds)), float(max(rounds))]
         del tmodel
         fp32_file = export_onnx(ckpt, Path(tmp) / "model.fp32.onnx")
         fp32 = OnnxModel(fp32_file, threads)
@@ -440,7 +446,10 @@ def main(argv: list[str] | None = None) -> dict:
           f"[{m}x{k}]x[{k}x{n}]; an article is {n_win} windows, so its floor is {floor_article_ms:.0f} ms. "
           f"Ratios > 1 are faster than fp32 matmul could be (int8). Article time: {1000 * t_prep:.1f} ms of it is "
           f"normalise + tokenise + window. int8 / torch fp32 windows/s: "
-          f"{r['int8_windows_s'] / r['torch_windows_s']:.2f}x. At the int8 MatMul rate the floor would be "
+          f"{r['int8_windows_s'] / r['torch_windows_s']:.2f}x; in {args.repeats} alternating rounds of both "
+          f"(same conditions), median {r['int8_over_torch_interleaved']:.2f}x (range "
+          f"{r['int8_over_torch_interleaved_range'][0]:.2f}-{r['int8_over_torch_interleaved_range'][1]:.2f}x). "
+          f"At the int8 MatMul rate the floor would be "
           f"{int8_rate * 1e9 / flops['total']:.1f} windows/s; int8 reaches "
           f"{r['int8_windows_s'] / (int8_rate * 1e9 / flops['total']):.2f} of it.")
     print("FLOPs per window by part (GFLOP): "
