@@ -82,6 +82,14 @@ def binary_and_genre_metrics(p_genre: np.ndarray, genres: np.ndarray, threshold:
     }
 
 
+def evaluation_folds(args: TrainingArguments) -> dict[str, list]:
+    """The recipe's train / calib / test folds without the headline set: headlines are training material only,
+    calibration and test are on articles."""
+    docs = load_documents(args.data_dir, args.sources)
+    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
+    return {k: [d for d in v if d.source != "onion_or_not"] for k, v in folds.items()}
+
+
 def score_fold(det: Detector, docs, words: int | None = None) -> np.ndarray:
     texts = [first_words(d.text, words) if words else d.text for d in docs]
     s = det.settings
@@ -115,10 +123,7 @@ def main() -> None:
     export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
     log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")
 
-    docs = load_documents(args.data_dir, args.sources)
-    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
-    # Headlines are training material only: calibrate and test on articles.
-    folds = {k: [d for d in v if d.source != "onion_or_not"] for k, v in folds.items()}
+    folds = evaluation_folds(args)
     if opts.limit_eval:
         rng = np.random.default_rng(args.seed)
         folds = {k: [v[i] for i in sorted(rng.choice(len(v), min(opts.limit_eval, len(v)), replace=False))]
