@@ -30,6 +30,9 @@ from .settings import GENRES
 __all__ = ["TrainingArguments", "train", "base_model_path", "check_base_weights", "load_checkpoint",
            "OFFICIAL_SHA256"]
 
+# Long-form sincere analysis (think-tank commentary, editorials): the frames of the synthetic training documents.
+ANALYSIS_SOURCES = ("pen0", "webis2020")
+
 OFFICIAL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
@@ -60,6 +63,9 @@ class TrainingArguments:
             of satire (labelled satire) or of sincere reporting (labelled opinion), from training documents only.
             They teach that satirical content inside an analytical frame is satire, the shape of deadpan parody,
             while the sincere twins keep "mixed sources" itself from being a cue. 0 switches it off.
+        parody_docs: minimal pairs of synthetic deadpan parody (labelled satire) and its sincere twin (labelled
+            opinion), each woven from the same run of sentences of one training analysis
+            (:mod:`genre_detect.parody`). Both sides get the same number of crops. 0 switches it off.
         mask_names: replace names by a placeholder in the model's view (topic and era live in names).
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
@@ -86,6 +92,7 @@ class TrainingArguments:
     max_docs_per_publisher: int = 400
     headline_docs: int = 600
     splice_docs: int = 0
+    parody_docs: int = 0
     mask_names: bool = False
     bf16: bool = True
     threads: int = 2
@@ -197,23 +204,26 @@ def _tokenise(docs: list[Document], tokenizer, mask_names: bool = False) -> list
     return [_Tokenised(d, e.ids) for d, e in zip(docs, encs) if e.ids]
 
 
-def splice_documents(docs: list[Document], n: int, rng: random.Random) -> list[Document]:
-    """Build ``2 * n`` synthetic documents: analysis sentences interleaved with satire or with reporting sentences."""
+def _sentences_of(docs: list[Document], rng: random.Random, genre: str, sources: tuple[str, ...] = ()
+                  ) -> list[list[str]]:
+    """Sentence lists (40-400 characters each) of up to 400 long training documents of ``genre``."""
     from .sentences import split_sentences
 
-    def sentences_of(genre: str, sources: tuple[str, ...] = ()) -> list[list[str]]:
-        out = []
-        pool = [d for d in docs if d.genre == genre and (not sources or d.source in sources)
-                and not d.publisher.startswith(SHORT_TEXT_PREFIXES)]
-        for d in rng.sample(pool, min(len(pool), 400)):
-            text = normalise(d.text[:20000])
-            sents = [text[a:b] for a, b in split_sentences(text) if 40 <= b - a <= 400]
-            if len(sents) >= 3:
-                out.append(sents)
-        return out
+    out = []
+    pool = [d for d in docs if d.genre == genre and (not sources or d.source in sources)
+            and not d.publisher.startswith(SHORT_TEXT_PREFIXES)]
+    for d in rng.sample(pool, min(len(pool), 400)):
+        text = normalise(d.text[:20000])
+        sents = [text[a:b] for a, b in split_sentences(text) if 40 <= b - a <= 400]
+        if len(sents) >= 3:
+            out.append(sents)
+    return out
 
-    frames = sentences_of("opinion", ("pen0", "webis2020"))
-    inserts = {"satire": sentences_of("satire"), "opinion": sentences_of("reporting")}
+
+def splice_documents(docs: list[Document], n: int, rng: random.Random) -> list[Document]:
+    """Build ``2 * n`` synthetic documents: analysis sentences interleaved with satire or with reporting sentences."""
+    frames = _sentences_of(docs, rng, "opinion", ANALYSIS_SOURCES)
+    inserts = {"satire": _sentences_of(docs, rng, "satire"), "opinion": _sentences_of(docs, rng, "reporting")}
     made: list[Document] = []
     if not frames or not all(inserts.values()):
         return made
@@ -232,6 +242,25 @@ def splice_documents(docs: list[Document], n: int, rng: random.Random) -> list[D
                 parts.extend(ins[ii : ii + take])
                 ii += take
             made.append(Document(f"splice:{genre}:{i}", " ".join(parts), genre, "splice", f"splice:{genre}"))
+    return made
+
+
+def parody_documents(docs: list[Document], n: int, rng: random.Random) -> list[Document]:
+    """Build ``n`` minimal pairs from training analyses: a parody (satire) and its sincere twin (opinion).
+
+    See :mod:`genre_detect.parody`: the same real sentences on both sides, a parody device or a plainly meant sentence
+    of the same kind between them.
+    """
+    from .parody import parody_pair
+
+    frames = _sentences_of(docs, rng, "opinion", ANALYSIS_SOURCES)
+    made: list[Document] = []
+    for i in range(n if frames else 0):
+        frame = rng.choice(frames)
+        f0 = rng.randrange(max(1, len(frame) - 12))
+        parody, sincere = parody_pair(frame[f0 : f0 + 12], rng)
+        made.append(Document(f"parody:satire:{i}", parody, "satire", "parody", "parody:satire"))
+        made.append(Document(f"parody:opinion:{i}", sincere, "opinion", "parody", "parody:opinion"))
     return made
 
 
@@ -254,8 +283,9 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
     out: list[tuple[list[int], int]] = []
     for it in chosen:
         # Spliced documents: the same number of crops on both sides, so that splicing itself carries no label.
-        key = "splice" if it.doc.source == "splice" else it.doc.genre
-        rate = args.crops_per_doc.get(key, 2.0 if key == "splice" else 1.0)
+        synthetic = it.doc.source in ("splice", "parody")
+        key = it.doc.source if synthetic else it.doc.genre
+        rate = args.crops_per_doc.get(key, 2.0 if synthetic else 1.0)
         n = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
         for _ in range(n):
             length = rng.randint(args.min_window_tokens, body_max)
@@ -312,6 +342,8 @@ def train(args: TrainingArguments) -> Path:
         train_docs = rng0.sample(train_docs, min(args.limit_docs, len(train_docs)))
     if args.splice_docs:
         train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
+    if args.parody_docs:
+        train_docs = train_docs + parody_documents(train_docs, args.parody_docs, random.Random(args.seed + 2))
     items = _tokenise(train_docs, tokenizer, args.mask_names)
 
     model = _build_classifier_class().from_base(base, len(GENRES))
