@@ -54,6 +54,20 @@ def test_batch_matches_single(tiny_detector):
         assert b.to_dict() == s.to_dict()
 
 
+@pytest.mark.parametrize("threads,lanes", [(1, 1), (2, 1), (2, 2), (3, 3)])
+def test_lanes_and_threads_do_not_change_scores(tiny_model_dir, tiny_detector, threads, lanes):
+    from genre_detect import Detector
+
+    texts = ["The minister said the plan.", LONG, "Area man finds new way to think.", LONG[::-1]]
+    det = Detector(tiny_model_dir, threads=threads, lanes=lanes)
+    assert det.model.lanes == lanes
+    done = []
+    wins = [w.ids for p in det.prepare(texts) for w in p.windows]
+    assert np.array_equal(det.window_logits(wins, done.append), tiny_detector.window_logits(wins))
+    assert sum(done) == len(wins)
+    assert [p.to_dict() for p in det.predict(texts)] == [p.to_dict() for p in tiny_detector.predict(texts)]
+
+
 def test_shared_batches_stay_close_to_single(tiny_detector, monkeypatch):
     monkeypatch.setattr(tiny_detector.settings, "batch_size", 8)
     texts = ["The minister said the plan.", LONG, "Area man finds new way to think."]

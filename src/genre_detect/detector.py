@@ -65,14 +65,17 @@ class Detector:
     Args:
         model_dir: a model directory (see :mod:`genre_detect.settings`).
         threshold: override the stored decision threshold.
-        threads: ONNX Runtime intra-op threads (default: all cores).
+        threads: cores to use (default: all the process may use, or ``GENRE_DETECT_THREADS``).
+        lanes: windows scored at once, each on one core (default: ``threads``); ``lanes=1`` runs one window at a
+            time over ``threads`` intra-op threads. See :class:`~genre_detect.runtime.OnnxModel`.
 
     Example:
         >>> det = Detector.load("models/genre-detect-minilm")   # doctest: +SKIP
         >>> [p.label for p in det.predict(["text one ...", "text two ..."])]   # doctest: +SKIP
     """
 
-    def __init__(self, model_dir: str | Path, threshold: float | None = None, threads: int | None = None) -> None:
+    def __init__(self, model_dir: str | Path, threshold: float | None = None, threads: int | None = None,
+                 lanes: int | None = None) -> None:
         from .runtime import OnnxModel
 
         self.model_dir = Path(model_dir)
@@ -95,7 +98,7 @@ class Detector:
         self.sep_id = self.tokenizer.token_to_id("[SEP]")
         if self.cls_id is None or self.sep_id is None:
             raise ModelError("E201", "tokenizer has no [CLS]/[SEP] tokens", source=str(model_dir))
-        self.model = OnnxModel(self.model_dir / "model.onnx", threads=threads)
+        self.model = OnnxModel(self.model_dir / "model.onnx", threads=threads, lanes=lanes)
         self.labels: list[str] = list(self.settings.labels)
         self.satire_index = self.labels.index("satire")
 
@@ -145,11 +148,10 @@ class Detector:
         order = sorted(range(len(windows)), key=lambda i: windows[i].shape[0])
         out = np.zeros((len(windows), len(self.labels)), dtype=np.float32)
         bs = self.settings.batch_size
-        for k in range(0, len(order), bs):
-            idx = order[k : k + bs]
-            out[idx] = self.model.logits([windows[i] for i in idx])
-            if progress:
-                progress(len(idx))
+        groups = [order[k : k + bs] for k in range(0, len(order), bs)]
+        results = self.model.run_batches([[windows[i] for i in idx] for idx in groups], progress)
+        for idx, logits in zip(groups, results):
+            out[idx] = logits
         return out
 
     def _finish(self, prep: Prepared, logits: np.ndarray) -> Prediction:
