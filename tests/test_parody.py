@@ -81,3 +81,11 @@ def test_parody_documents_come_in_labelled_pairs_from_training_analyses_only():
     assert {d.publisher for d in made} == {"parody:satire", "parody:opinion"}
     assert all("must not become a frame" not in d.text for d in made)
     assert all(d.source == "parody" for d in made)
+
+
+def test_families_limit_the_devices():
+    rng = random.Random(2)
+    parody, sincere = parody_pair(FRAME, rng, families=["escalation"])
+    assert "of its" in parody and parody.count(", and in the long run") >= 2
+    with pytest.raises(ValueError, match="unknown device"):
+        parody_pair(FRAME, rng, families=["sarcasm"])

@@ -202,12 +202,19 @@ DEVICES = {
 }
 
 
-def parody_pair(frame: list[str], rng: random.Random, max_chars: int = 1800) -> tuple[str, str]:
-    """Weave devices between runs of 1-2 frame sentences; return ``(parody_text, sincere_twin_text)``."""
+def parody_pair(frame: list[str], rng: random.Random, max_chars: int = 1800,
+                families: list[str] | None = None) -> tuple[str, str]:
+    """Weave devices between runs of 1-2 frame sentences; return ``(parody_text, sincere_twin_text)``.
+
+    ``families`` limits the devices to those names of :data:`DEVICES` (default: all of them, in a random order).
+    """
     actors, words = frame_fillers(frame, rng)
     parody, sincere = [], []
     fi, k = 0, 0
-    names = list(DEVICES)
+    names = list(families or DEVICES)
+    unknown = set(names) - set(DEVICES)
+    if unknown:
+        raise ValueError(f"unknown device families: {', '.join(sorted(unknown))}")
     rng.shuffle(names)
     while fi < len(frame) and sum(len(p) for p in parody) < max_chars:
         take = rng.randint(1, 2)
