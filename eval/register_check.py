@@ -26,16 +26,31 @@ DATA = REPO / "eval" / "data" / "register_pairs.jsonl"
 from genre_detect.detector import Detector, default_model_dir
 
 
+def load_pairs(path: str | Path = DATA) -> list[dict]:
+    """The rows of a pairs file: parody then its sincere twin, alternating."""
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def summarise(probs: np.ndarray, rows: list[dict], threshold: float) -> dict:
+    """Mean satire probability and calls per side, and in how many pairs the parody outscored its own twin."""
+    y = np.array([r["label"] == "satire" for r in rows])
+    p = np.asarray(probs)
+    return {"n_parody": int(y.sum()), "n_sincere": int((~y).sum()), "parody_mean": float(p[y].mean()),
+            "parody_called": int((p[y] >= threshold).sum()), "sincere_mean": float(p[~y].mean()),
+            "sincere_called": int((p[~y] >= threshold).sum()),
+            "pairs_ranked": int(sum(p[i] > p[i + 1] for i in range(0, len(rows) - 1, 2))),
+            "n_pairs": len(rows) // 2}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=None, help="model directories (default: the shipped model)")
     ap.add_argument("--data", default=str(DATA), help="JSON lines with id, label (satire|sincere), text")
     opts = ap.parse_args()
     try:
-        rows = [json.loads(line) for line in Path(opts.data).read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = load_pairs(opts.data)
     except (OSError, ValueError) as exc:
         sys.exit(f"error: cannot read {opts.data}: {exc}")
-    y = np.array([r["label"] == "satire" for r in rows])
     dirs = [Path(m) for m in (opts.models or [default_model_dir()])]
     table = {}
     for d in dirs:
@@ -48,11 +63,10 @@ def main() -> None:
               + " | ".join(f"{table[d][0][i]:.3f}" for d in dirs) + " |")
     print()
     for d in dirs:
-        p, thr = table[d]
-        print(f"{d}: parody mean p(satire) {p[y].mean():.3f}, called satire {int((p[y] >= thr).sum())}/{int(y.sum())}; "
-              f"sincere mean {p[~y].mean():.3f}, called satire {int((p[~y] >= thr).sum())}/{int((~y).sum())}; "
-              f"parody ranked above its own twin in {int(sum(p[i] > p[i + 1] for i in range(0, len(rows) - 1, 2)))}"
-              f"/{len(rows) // 2} pairs")
+        r = summarise(*table[d][:1], rows, table[d][1])
+        print(f"{d}: parody mean p(satire) {r['parody_mean']:.3f}, called satire {r['parody_called']}/{r['n_parody']}; "
+              f"sincere mean {r['sincere_mean']:.3f}, called satire {r['sincere_called']}/{r['n_sincere']}; "
+              f"parody ranked above its own twin in {r['pairs_ranked']}/{r['n_pairs']} pairs")
 
 
 if __name__ == "__main__":

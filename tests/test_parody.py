@@ -89,3 +89,16 @@ def test_families_limit_the_devices():
     assert "of its" in parody and parody.count(", and in the long run") >= 2
     with pytest.raises(ValueError, match="unknown device"):
         parody_pair(FRAME, rng, families=["sarcasm"])
+
+
+def test_register_pairs_alternate_parody_and_twin_on_one_topic():
+    import json
+    from pathlib import Path
+
+    rows = [json.loads(line) for line in
+            (Path(__file__).parents[1] / "eval" / "data" / "register_pairs.jsonl").read_text("utf-8").splitlines()]
+    assert len(rows) == 20
+    for parody, twin in zip(rows[::2], rows[1::2]):
+        assert (parody["label"], twin["label"]) == ("satire", "sincere")
+        assert parody["topic"] == twin["topic"]
+        assert 100 <= len(parody["text"].split()) <= 250 and 100 <= len(twin["text"].split()) <= 250

@@ -76,6 +76,15 @@ def test_model_card_has_required_sections():
     assert re.search(r"satire is not misinformation", text, re.I)
     assert re.search(r"\| publisher-held-out test \| 0\.800 \|", text)
     assert "pen0" in text
+    assert "Synthetic material" not in text and "Hard-case check" not in text
+
+
+def test_model_card_describes_synthetic_parody_and_the_register_check():
+    metrics = {"register_check": {"n_parody": 10, "n_sincere": 10, "parody_mean": 0.172, "parody_called": 1,
+                                  "sincere_mean": 0.01, "sincere_called": 0, "pairs_ranked": 10, "n_pairs": 10}}
+    text = ModelCardData(name="m", metrics=metrics, training={"args": {"parody_docs": 300}}).render()
+    assert "300 minimal pairs" in text and "genre_detect.parody" in text
+    assert "called satire 1/10" in text and "in 10/10 pairs" in text
 
 
 @pytest.mark.slow

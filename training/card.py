@@ -3,17 +3,22 @@
     python training/card.py models/genre-detect-minilm runs/minilm/checkpoint/training_run.json [--seeds DIR]
 
 With ``--seeds``, the acceptance seeds are scored (after training, calibration and evaluation are final) and their
-results are added to metrics.json under ``acceptance``; they never feed back into the model.
+results are added to metrics.json under ``acceptance``; they never feed back into the model. The hand-written
+register pairs of ``eval/register_check.py`` are scored too (``register_check``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.model_card import ModelCardData
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+from register_check import DATA, load_pairs, summarise  # noqa: E402
 
 
 def main() -> None:
@@ -35,6 +40,12 @@ def main() -> None:
             acceptance[path.name] = {"expected": "satire >= 0.90" if satire else "sincere <= 0.10",
                                      "satire_probability": p.satire_probability, "met": bool(met)}
         metrics["acceptance"] = acceptance
+        (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if DATA.is_file():
+        det = Detector(model_dir)
+        rows = load_pairs(DATA)
+        metrics["register_check"] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
+                                              det.settings.threshold)
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],
                          settings=json.loads((model_dir / "genre_detect.json").read_text(encoding="utf-8")),

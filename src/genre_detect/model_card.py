@@ -55,6 +55,7 @@ probability and per-window scores. Shipped as an int8 ONNX file (dynamic quantis
 
 Labels: satire outlets and satire items -> `satire`; news, wire copy and fake news (earnest in form) -> `reporting`;
 editorials, think-tank analysis -> `opinion`. Binary label: `satire` vs the rest (`sincere`).
+{synthetic}
 
 Preprocessing (the same function at training and prediction time, `genre_detect.normalise.strip_shortcuts`): outlet
 names, datelines, URL/share/byline lines, handles and trailing author bios removed; titles dropped. Documents are
@@ -74,6 +75,8 @@ satire probability is within {band} of the {threshold} threshold.
 {gap_text}
 
 {acceptance}
+
+{register}
 
 ### Length shortcut check
 Mean `satire_probability` on the first 250 words vs the whole text, held-out test fold:
@@ -128,6 +131,30 @@ class ModelCardData:
             acceptance = "### Acceptance examples (never used for training, tuning or calibration)\n\n" + "\n".join(
                 f"- `{k}`: expected {v['expected']}, satire probability {v['satire_probability']:.3f} "
                 f"({'met' if v['met'] else 'MISSED'})" for k, v in acc.items())
+        synthetic = ""
+        args_ = t.get("args", {})
+        if args_.get("parody_docs"):
+            synthetic += (
+                f"\nSynthetic material (training fold only): {args_['parody_docs']} minimal pairs built from training "
+                "analyses by `genre_detect.parody`: the same run of real sentences on both sides, with parody "
+                "devices (absurd hedging chains, escalating concessions, scare quotes, reductio proposals, "
+                "self-undermining questions, mock credentials, inverted values) woven in on the `satire` side and "
+                "plainly meant sentences of the same kind on the `opinion` side. The training data has no parody "
+                "written in the analysts' register; these pairs stand in for it. They are templates, so a model "
+                "can learn them without learning parody: see the hard-case checks below.\n")
+        if args_.get("splice_docs"):
+            synthetic += (f"\nSpliced documents: {args_['splice_docs']} per side (analysis sentences interleaved "
+                          "with satire or with reporting sentences).\n")
+        register = ""
+        if rc := m.get("register_check"):
+            register = (
+                "### Hard-case check: hand-written parody in an analyst's voice\n\n"
+                f"`python eval/register_check.py` on {rc['n_parody']} short parodies of policy commentary and their "
+                f"{rc['n_sincere']} sincere twins, written for this project (not training material, not the seeds, not "
+                f"the training templates): parody mean satire probability {rc['parody_mean']:.3f}, called satire "
+                f"{rc['parody_called']}/{rc['n_parody']}; sincere mean {rc['sincere_mean']:.3f}, called satire "
+                f"{rc['sincere_called']}/{rc['n_sincere']}; the parody scored above its own twin in "
+                f"{rc['pairs_ranked']}/{rc['n_pairs']} pairs.")
         lt = ["| class | first 250 words | whole text | n |", "|---|---|---|---|"]
         for cls, r in m.get("length_check", {}).items():
             lt.append(f"| {cls} | {r['first_250']:.3f} | {r['whole']:.3f} | {r['n']} |")
@@ -140,7 +167,7 @@ class ModelCardData:
             epochs=args.get("epochs"), batch_size=args.get("batch_size"), lr=args.get("learning_rate"),
             seed=args.get("seed"), train_minutes=t.get("train_seconds", 0) / 60, temperature=s.get("temperature", 1),
             band=s.get("uncertain_band"), threshold=s.get("threshold"), metrics_table="\n".join(rows),
-            gap_text=gap, acceptance=acceptance, length_table="\n".join(lt), agree=q.get("label_agreement", "n/a"),
+            gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt), agree=q.get("label_agreement", "n/a"),
             max_delta=q.get("max_abs_delta", "n/a"),
             versions="\n".join(f"- {k} {v}" for k, v in s.get("versions", {}).items()),
         )
