@@ -54,8 +54,7 @@ probability and per-window scores. Shipped as an int8 ONNX file (dynamic quantis
 {data_lines}
 
 Labels: satire outlets and satire items -> `satire`; news, wire copy and fake news (earnest in form) -> `reporting`;
-editorials, think-tank analysis -> `opinion`. Binary label: `satire` vs the rest (`sincere`).
-{synthetic}
+editorials, think-tank analysis -> `opinion`. Binary label: `satire` vs the rest (`sincere`).{synthetic}
 
 Preprocessing (the same function at training and prediction time, `genre_detect.normalise.strip_shortcuts`): outlet
 names, datelines, URL/share/byline lines, handles and trailing author bios removed; titles dropped. Documents are
@@ -135,16 +134,18 @@ class ModelCardData:
         args_ = t.get("args", {})
         if args_.get("parody_docs"):
             synthetic += (
-                f"\nSynthetic material (training fold only): {args_['parody_docs']} minimal pairs built from training "
+                f"\n\nSynthetic material (training fold only): {args_['parody_docs']} minimal pairs built from training "
                 "analyses by `genre_detect.parody`: the same run of real sentences on both sides, with parody "
                 "devices (absurd hedging chains, escalating concessions, scare quotes, reductio proposals, "
                 "self-undermining questions, mock credentials, inverted values) woven in on the `satire` side and "
                 "plainly meant sentences of the same kind on the `opinion` side. The training data has no parody "
                 "written in the analysts' register; these pairs stand in for it. They are templates, so a model "
-                "can learn them without learning parody: see the hard-case checks below.\n")
+                "can learn them without learning parody: `eval/parody_check.py` (pairs built from held-out "
+                "publishers' analyses) shows whether the devices were learnt, the hand-written check below whether "
+                "that carries over to parody the templates did not write.")
         if args_.get("splice_docs"):
-            synthetic += (f"\nSpliced documents: {args_['splice_docs']} per side (analysis sentences interleaved "
-                          "with satire or with reporting sentences).\n")
+            synthetic += (f"\n\nSpliced documents: {args_['splice_docs']} per side (analysis sentences interleaved "
+                          "with satire or with reporting sentences).")
         register = ""
         if rc := m.get("register_check"):
             register = (
