@@ -58,6 +58,20 @@ def test_bundled_examples(shipped_detector):
     assert report.label == "sincere"
 
 
+def test_hand_written_register_parodies_outscore_their_sincere_twins(shipped_detector):
+    """eval/data/register_pairs.jsonl (the project's own texts): the shipped model ranks each parody above its twin
+    (10 of 10 when it was shipped) and calls no twin satire. The parodies themselves mostly stay below the threshold:
+    that is the open hard case, recorded in the model card, not asserted here."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "eval" / "data" / "register_pairs.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    p = shipped_detector.satire_proba([r["text"] for r in rows])
+    ranked = sum(p[i] > p[i + 1] for i in range(0, len(rows), 2))
+    assert ranked >= 9, list(p)
+    assert all(p[i + 1] < 0.5 for i in range(0, len(rows), 2)), list(p)
+
+
 @pytest.mark.parametrize("words", [250])
 def test_seed_scores_do_not_hinge_on_length(shipped_detector, seeds_dir, words):
     """The first N words of each seed get the same verdict as the whole text."""
