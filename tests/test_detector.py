@@ -1,4 +1,5 @@
 import json
+import os
 
 import numpy as np
 import pytest
@@ -66,6 +67,30 @@ def test_lanes_and_threads_do_not_change_scores(tiny_model_dir, tiny_detector, t
     assert np.array_equal(det.window_logits(wins, done.append), tiny_detector.window_logits(wins))
     assert sum(done) == len(wins)
     assert [p.to_dict() for p in det.predict(texts)] == [p.to_dict() for p in tiny_detector.predict(texts)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_lanes_work_in_a_forked_child(tiny_model_dir):
+    import multiprocessing as mp
+
+    from genre_detect import Detector
+
+    det = Detector(tiny_model_dir, threads=2, lanes=2)
+    texts = [LONG, LONG[::-1]]
+    expected = [p.satire_probability for p in det.predict(texts)]  # the parent's lane threads now exist
+
+    def child(queue):
+        queue.put([p.satire_probability for p in det.predict(texts)])
+
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=child, args=(queue,))
+    proc.start()
+    proc.join(60)
+    if proc.is_alive():
+        proc.kill()
+        pytest.fail("scoring in a forked child hung")
+    assert proc.exitcode == 0 and queue.get(timeout=5) == expected
 
 
 def test_shared_batches_stay_close_to_single(tiny_detector, monkeypatch):

@@ -50,6 +50,7 @@ class OnnxModel:
         threads = threads or default_threads()
         self.lanes = max(1, min(lanes or threads, threads))
         self._pool = None
+        self._pool_pid = 0
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1 if self.lanes > 1 else threads
         opts.inter_op_num_threads = 1
@@ -71,10 +72,12 @@ class OnnxModel:
                 if done:
                     done(len(b))
             return out
-        if self._pool is None:
+        if self._pool is None or self._pool_pid != os.getpid():
+            # A forked child inherits the pool object but not its threads: it needs a pool of its own.
             from concurrent.futures import ThreadPoolExecutor
 
             self._pool = ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="genre-detect-lane")
+            self._pool_pid = os.getpid()
         futures = [self._pool.submit(self.logits, b) for b in batches]
         out = []
         for b, f in zip(batches, futures):
