@@ -1,6 +1,7 @@
-"""Is a retrained model measurably better? Paired bootstrap on the publisher-held-out test fold.
+"""Is a retrained model measurably better? Paired bootstrap on a publisher-held-out fold.
 
-Scores the same held-out documents with two model directories (each with its own pooling, temperature and
+Scores the same held-out documents (the test fold, or with ``--fold calib`` the calibration fold, which is the one to
+choose between candidates on: picking by the test fold would make its figures optimistic) with two model directories (each with its own pooling, temperature and
 threshold) and resamples documents with replacement, the same draw for both models, to give the difference
 (candidate minus baseline) in binary macro-F1, satire F1, ROC-AUC, genre macro-F1 and ECE with a 95% interval.
 This is the check behind "retrain the shipped model only when it measurably improves". Prints figures.
@@ -8,6 +9,7 @@ This is the check behind "retrain the shipped model only when it measurably impr
 Usage:
     python eval/compare_models.py runs/minilm-parody/model                 # against the shipped model
     python eval/compare_models.py CANDIDATE --baseline OTHER_DIR --boot 2000
+    python eval/compare_models.py CANDIDATE --fold calib
 """
 
 from __future__ import annotations
@@ -35,12 +37,16 @@ def main() -> None:
     ap.add_argument("candidate", help="model directory to judge")
     ap.add_argument("--baseline", default=None, help="model directory to beat (default: the shipped model)")
     ap.add_argument("--config", default=str(REPO / "training" / "minilm.yaml"), help="recipe that gives the folds")
+    ap.add_argument("--fold", choices=("calib", "test", "both"), default="test",
+                    help="publisher-held-out fold to score: choose between candidates on calib, confirm on test; "
+                         "both pools them (each model's temperature was fitted on calib: read its ECE with care)")
     ap.add_argument("--boot", type=int, default=1000, help="bootstrap resamples")
     ap.add_argument("--seed", type=int, default=0)
     opts = ap.parse_args()
     if opts.boot < 10:
         ap.error("--boot must be at least 10")
-    test = evaluation_folds(TrainingArguments.from_file(opts.config, ["split=publisher"]))["test"]
+    folds = evaluation_folds(TrainingArguments.from_file(opts.config, ["split=publisher"]))
+    test = folds["calib"] + folds["test"] if opts.fold == "both" else folds[opts.fold]
     y = np.array([GENRES.index(d.genre) for d in test])
     dirs = {"baseline": Path(opts.baseline or default_model_dir()), "candidate": Path(opts.candidate)}
     probs, thresholds = {}, {}
@@ -48,7 +54,7 @@ def main() -> None:
         det = Detector(path)
         probs[name] = score_fold(det, test)
         thresholds[name] = det.settings.threshold
-        print(f"{name}: {path} ({len(test)} held-out documents scored)", flush=True)
+        print(f"{name}: {path} ({len(test)} documents of the held-out {opts.fold} fold scored)", flush=True)
 
     def metrics(name: str, idx: np.ndarray) -> dict:
         return binary_and_genre_metrics(probs[name][idx], y[idx], thresholds[name])

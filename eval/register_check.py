@@ -56,7 +56,7 @@ def main() -> None:
     for d in dirs:
         det = Detector(d)
         table[d] = (det.satire_proba([r["text"] for r in rows]), det.settings.threshold)
-    print("| id | label | topic | " + " | ".join(d.parent.name if d.name == "model" else d.name for d in dirs) + " |")
+    print("| id | label | topic | " + " | ".join(f"{d.parent.name}/{d.name}" for d in dirs) + " |")
     print("|---|---|---|" + "---:|" * len(dirs))
     for i, r in enumerate(rows):
         print(f"| {r['id']} | {r['label']} | {r.get('topic', '')} | "
