@@ -1,8 +1,9 @@
 """Is a retrained model measurably better? Paired bootstrap on a publisher-held-out fold.
 
-Scores the same held-out documents (the test fold, or with ``--fold calib`` the calibration fold, which is the one to
-choose between candidates on: picking by the test fold would make its figures optimistic) with two model directories (each with its own pooling, temperature and
-threshold) and resamples documents with replacement, the same draw for both models, to give the difference
+Scores the same held-out documents (the test fold, or with ``--fold calib`` the calibration fold, which is the one
+to choose between candidates on: picking by the test fold would make its figures optimistic) with two model
+directories (each with its own pooling, temperature and threshold) and resamples documents with replacement, the
+same draw for both models, to give the difference
 (candidate minus baseline) in binary macro-F1, satire F1, ROC-AUC, genre macro-F1 and ECE with a 95% interval.
 This is the check behind "retrain the shipped model only when it measurably improves". Prints figures.
 

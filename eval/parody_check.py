@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "training"))
 from train import evaluation_folds
 
 from genre_detect.detector import Detector, default_model_dir
-from genre_detect.parody import DEVICES, parody_pair
+from genre_detect.parody import DEVICES, pair_from_frames
 from genre_detect.training import ANALYSIS_SOURCES, TrainingArguments, _sentences_of
 
 
@@ -66,14 +66,8 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
 
     def score(families: list[str] | None) -> tuple[np.ndarray, np.ndarray]:
-        parody, sincere = [], []
-        for _ in range(opts.pairs):
-            frame = rng.choice(frames)
-            f0 = rng.randrange(max(1, len(frame) - 12))
-            p, s = parody_pair(frame[f0 : f0 + 12], rng, families=families)
-            parody.append(p)
-            sincere.append(s)
-        return det.satire_proba(parody), det.satire_proba(sincere)
+        parody, sincere = zip(*(pair_from_frames(frames, rng, families) for _ in range(opts.pairs)))
+        return det.satire_proba(list(parody)), det.satire_proba(list(sincere))
 
     print(_row("all families", *score(None), thr), flush=True)
     for family in DEVICES:

@@ -62,9 +62,10 @@ def main() -> None:
         print(f"| {r['id']} | {r['label']} | {r.get('topic', '')} | "
               + " | ".join(f"{table[d][0][i]:.3f}" for d in dirs) + " |")
     print()
-    for d in dirs:
-        r = summarise(*table[d][:1], rows, table[d][1])
-        print(f"{d}: parody mean p(satire) {r['parody_mean']:.3f}, called satire {r['parody_called']}/{r['n_parody']}; "
+    for d, (probs, threshold) in table.items():
+        r = summarise(probs, rows, threshold)
+        print(f"{d}: parody mean p(satire) {r['parody_mean']:.3f}, "
+              f"called satire {r['parody_called']}/{r['n_parody']}; "
               f"sincere mean {r['sincere_mean']:.3f}, called satire {r['sincere_called']}/{r['n_sincere']}; "
               f"parody ranked above its own twin in {r['pairs_ranked']}/{r['n_pairs']} pairs")
 

@@ -85,7 +85,7 @@ def test_parody_documents_come_in_labelled_pairs_from_training_analyses_only():
 
 def test_families_limit_the_devices():
     rng = random.Random(2)
-    parody, sincere = parody_pair(FRAME, rng, families=["escalation"])
+    parody, _ = parody_pair(FRAME, rng, families=["escalation"])
     assert "of its" in parody and parody.count(", and in the long run") >= 2
     with pytest.raises(ValueError, match="unknown device"):
         parody_pair(FRAME, rng, families=["sarcasm"])

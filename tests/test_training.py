@@ -85,6 +85,7 @@ def test_model_card_describes_synthetic_parody_and_the_register_check():
     text = ModelCardData(name="m", metrics=metrics, training={"args": {"parody_docs": 300}}).render()
     assert "300 minimal pairs" in text and "genre_detect.parody" in text
     assert "called satire 1/10" in text and "in 10/10 pairs" in text
+    assert "parody mean satire probability 0.172" in text and "{" not in text.split("## Metrics")[1]
 
 
 @pytest.mark.slow

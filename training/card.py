@@ -18,7 +18,7 @@ from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.model_card import ModelCardData
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from register_check import DATA, load_pairs, summarise  # noqa: E402
+from register_check import DATA, load_pairs, summarise
 
 
 def main() -> None:
@@ -30,8 +30,8 @@ def main() -> None:
     model_dir = Path(opts.model_dir)
     metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
     run = json.loads(Path(opts.training_run).read_text(encoding="utf-8"))
+    det = Detector(model_dir)
     if opts.seeds:
-        det = Detector(model_dir)
         acceptance = {}
         for path in sorted(Path(opts.seeds).glob("*.txt")):
             p = det.predict(path.read_text(encoding="utf-8"))
@@ -40,12 +40,11 @@ def main() -> None:
             acceptance[path.name] = {"expected": "satire >= 0.90" if satire else "sincere <= 0.10",
                                      "satire_probability": p.satire_probability, "met": bool(met)}
         metrics["acceptance"] = acceptance
-        (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     if DATA.is_file():
-        det = Detector(model_dir)
         rows = load_pairs(DATA)
         metrics["register_check"] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
                                               det.settings.threshold)
+    if opts.seeds or DATA.is_file():
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],
                          settings=json.loads((model_dir / "genre_detect.json").read_text(encoding="utf-8")),

@@ -134,9 +134,9 @@ class ModelCardData:
         args_ = t.get("args", {})
         if args_.get("parody_docs"):
             synthetic += (
-                f"\n\nSynthetic material (training fold only): {args_['parody_docs']} minimal pairs built from training "
-                "analyses by `genre_detect.parody`: the same run of real sentences on both sides, with parody "
-                "devices (absurd hedging chains, escalating concessions, scare quotes, reductio proposals, "
+                f"\n\nSynthetic material (training fold only): {args_['parody_docs']} minimal pairs built from "
+                "training analyses by `genre_detect.parody`: the same run of real sentences on both sides, with "
+                "parody devices (absurd hedging chains, escalating concessions, scare quotes, reductio proposals, "
                 "self-undermining questions, mock credentials, inverted values) woven in on the `satire` side and "
                 "plainly meant sentences of the same kind on the `opinion` side. The training data has no parody "
                 "written in the analysts' register; these pairs stand in for it. They are templates, so a model "
@@ -151,8 +151,8 @@ class ModelCardData:
             register = (
                 "### Hard-case check: hand-written parody in an analyst's voice\n\n"
                 f"`python eval/register_check.py` on {rc['n_parody']} short parodies of policy commentary and their "
-                f"{rc['n_sincere']} sincere twins, written for this project (not training material, not the seeds, not "
-                f"the training templates): parody mean satire probability {rc['parody_mean']:.3f}, called satire "
+                f"{rc['n_sincere']} sincere twins, written for this project (not training material, not the seeds, "
+                f"not the training templates): parody mean satire probability {rc['parody_mean']:.3f}, called satire "
                 f"{rc['parody_called']}/{rc['n_parody']}; sincere mean {rc['sincere_mean']:.3f}, called satire "
                 f"{rc['sincere_called']}/{rc['n_sincere']}; the parody scored above its own twin in "
                 f"{rc['pairs_ranked']}/{rc['n_pairs']} pairs.")
@@ -168,7 +168,8 @@ class ModelCardData:
             epochs=args.get("epochs"), batch_size=args.get("batch_size"), lr=args.get("learning_rate"),
             seed=args.get("seed"), train_minutes=t.get("train_seconds", 0) / 60, temperature=s.get("temperature", 1),
             band=s.get("uncertain_band"), threshold=s.get("threshold"), metrics_table="\n".join(rows),
-            gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt), agree=q.get("label_agreement", "n/a"),
+            gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt),
+            agree=q.get("label_agreement", "n/a"),
             max_delta=q.get("max_abs_delta", "n/a"),
             versions="\n".join(f"- {k} {v}" for k, v in s.get("versions", {}).items()),
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 import random
 import re
 
-__all__ = ["DEVICES", "parody_pair", "frame_fillers"]
+__all__ = ["DEVICES", "frame_fillers", "pair_from_frames", "parody_pair"]
 
 _HEDGE_VERBS = ["consider", "think about", "look into", "contemplate", "weigh", "explore", "study", "discuss"]
 _HEDGE_GERUNDS = ["considering", "exploring", "discussing", "reviewing", "drafting", "floating", "weighing",
@@ -39,8 +39,9 @@ _OFFERS = ["a compromise", "a concession", "a gesture of goodwill", "a minor adj
            "a joint statement", "a pilot scheme", "a timetable"]
 _ASSETS = ["its territory", "its budget", "its foreign policy", "its energy sector", "its armed forces",
            "its central bank", "its ports", "its railways", "its seat at the table", "its currency"]
-_FRACTIONS = [("a quarter", "a half", "nine tenths"), ("a third", "two thirds", "all"), ("10 percent", "50 percent",
-              "95 percent"), ("one province", "three provinces", "every province"), ("a little", "a lot", "everything")]
+_FRACTIONS = [("a quarter", "a half", "nine tenths"), ("a third", "two thirds", "all"),
+              ("10 percent", "50 percent", "95 percent"), ("one province", "three provinces", "every province"),
+              ("a little", "a lot", "everything")]
 _INSTITUTIONS = ["parliament", "flag", "national anthem", "army", "central bank", "football team", "postal service",
                  "constitution", "capital city", "calendar", "time zone", "airline"]
 _GROUPS = ["voters", "citizens", "residents", "taxpayers", "ordinary people", "the public", "local communities"]
@@ -125,11 +126,11 @@ def _scare_quotes(rng, a, b, w):
 def _reductio(rng, a, b, w):
     i, j = rng.sample(_INSTITUTIONS, 2)
     parody = rng.choice([
-        f"The obvious solution is for {a} and {b} to share a single {i}, a single {j} and, for convenience, a single "
-        f"opinion on {w}.",
+        (f"The obvious solution is for {a} and {b} to share a single {i}, a single {j} and, for convenience, a "
+         f"single opinion on {w}."),
         f"If {a} is worried about {w}, it could simply rent out its {i} to {b} for the next ninety-nine years.",
-        f"The cleanest answer would be to place {a}'s {i} under the joint management of {b} and anyone else who "
-        f"expresses an interest.",
+        (f"The cleanest answer would be to place {a}'s {i} under the joint management of {b} and anyone else who "
+         "expresses an interest."),
         f"Why stop at {w}? {a} could hand {b} its {i} and its {j} as well, and save everyone a great deal of time.",
     ])
     sincere = rng.choice([
@@ -143,9 +144,9 @@ def _reductio(rng, a, b, w):
 def _self_undermining(rng, a, b, w):
     parody = rng.choice([
         f"Is there any evidence that {a} has mishandled {w}? None at all, apart from everything it has done so far.",
-        f"Critics will point to the facts about {w}. But the facts are only one side of the story, and the less "
-        f"convincing one.",
-        f"This argument has no weaknesses, except for the several described above.",
+        (f"Critics will point to the facts about {w}. But the facts are only one side of the story, and the less "
+         "convincing one."),
+        "This argument has no weaknesses, except for the several described above.",
         f"What reason is there to doubt {a}'s commitment to {w}, other than its entire record? Beyond that, none.",
     ])
     sincere = rng.choice([
@@ -162,15 +163,16 @@ def _mock_credentials(rng, a, b, w):
     n = rng.randint(11, 60)
     parody = rng.choice([
         f"As a senior fellow at more think tanks than I can remember, I have studied {w} for at least a week.",
-        f"{name}, who holds honorary positions at {n} institutes and has read parts of several books on {w}, "
-        f"agrees with me entirely.",
-        f"Having advised every government in the region, and {n} outside it that did not ask, I can say with "
-        f"confidence that {a} is wrong about {w}.",
+        (f"{name}, who holds honorary positions at {n} institutes and has read parts of several books on {w}, "
+         "agrees with me entirely."),
+        (f"Having advised every government in the region, and {n} outside it that did not ask, I can say with "
+         f"confidence that {a} is wrong about {w}."),
     ])
     sincere = rng.choice([
         f"As a researcher at the {rng.choice(_INSTITUTES)}, I have followed debates on {w} for several years.",
         f"{name}, a fellow at the {rng.choice(_INSTITUTES)} who works on {rng.choice(_FIELDS)}, takes a similar view.",
-        f"Having worked on {rng.choice(_FIELDS)} for some years, I think {a} has underestimated the importance of {w}.",
+        (f"Having worked on {rng.choice(_FIELDS)} for some years, I think {a} has underestimated the importance "
+         f"of {w}."),
     ])
     return parody, sincere
 
@@ -180,8 +182,8 @@ def _inverted_values(rng, a, b, w):
     parody = rng.choice([
         f"The views of {g} in {a} are far too unpredictable to be taken into account on a matter as serious as {w}.",
         f"Decisions about {w} are much too important to be left to the {g} who will have to live with them.",
-        f"Experience shows that the least popular ideas about {w} are always the right ones, which is why they "
-        f"must never be put to a vote.",
+        (f"Experience shows that the least popular ideas about {w} are always the right ones, which is why they "
+         "must never be put to a vote."),
     ])
     sincere = rng.choice([
         f"The views of {g} in {a} on {w} remain divided, according to recent surveys.",
@@ -229,3 +231,11 @@ def parody_pair(frame: list[str], rng: random.Random, max_chars: int = 1800,
         sincere.append(s)
         k += 1
     return " ".join(parody), " ".join(sincere)
+
+
+def pair_from_frames(frames: list[list[str]], rng: random.Random, families: list[str] | None = None,
+                     run: int = 12) -> tuple[str, str]:
+    """A pair woven from up to ``run`` consecutive sentences of one analysis picked from ``frames``."""
+    frame = rng.choice(frames)
+    f0 = rng.randrange(max(1, len(frame) - run))
+    return parody_pair(frame[f0 : f0 + run], rng, families=families)

@@ -66,22 +66,19 @@ class OnnxModel:
                     done: Callable[[int], None] | None = None) -> list[np.ndarray]:
         """Logits for each batch, ``self.lanes`` batches at a time; ``done(n)`` after each batch of n windows."""
         if self.lanes == 1 or len(batches) == 1:
-            out = []
-            for b in batches:
-                out.append(self.logits(b))
-                if done:
-                    done(len(b))
-            return out
-        if self._pool is None or self._pool_pid != os.getpid():
-            # A forked child inherits the pool object but not its threads: it needs a pool of its own.
-            from concurrent.futures import ThreadPoolExecutor
+            results = map(self.logits, batches)
+        else:
+            if self._pool is None or self._pool_pid != os.getpid():
+                # A forked child inherits the pool object but not its threads: it needs a pool of its own.
+                from concurrent.futures import ThreadPoolExecutor
 
-            self._pool = ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="genre-detect-lane")
-            self._pool_pid = os.getpid()
-        futures = [self._pool.submit(self.logits, b) for b in batches]
+                self._pool = ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="genre-detect-lane")
+                self._pool_pid = os.getpid()
+            futures = [self._pool.submit(self.logits, b) for b in batches]  # all queued before the first wait
+            results = (f.result() for f in futures)
         out = []
-        for b, f in zip(batches, futures):
-            out.append(f.result())
+        for b, logits in zip(batches, results):
+            out.append(logits)
             if done:
                 done(len(b))
         return out

@@ -251,14 +251,12 @@ def parody_documents(docs: list[Document], n: int, rng: random.Random) -> list[D
     See :mod:`genre_detect.parody`: the same real sentences on both sides, a parody device or a plainly meant sentence
     of the same kind between them.
     """
-    from .parody import parody_pair
+    from .parody import pair_from_frames
 
     frames = _sentences_of(docs, rng, "opinion", ANALYSIS_SOURCES)
     made: list[Document] = []
     for i in range(n if frames else 0):
-        frame = rng.choice(frames)
-        f0 = rng.randrange(max(1, len(frame) - 12))
-        parody, sincere = parody_pair(frame[f0 : f0 + 12], rng)
+        parody, sincere = pair_from_frames(frames, rng)
         made.append(Document(f"parody:satire:{i}", parody, "satire", "parody", "parody:satire"))
         made.append(Document(f"parody:opinion:{i}", sincere, "opinion", "parody", "parody:opinion"))
     return made
