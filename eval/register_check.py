@@ -6,9 +6,14 @@ templates in :mod:`genre_detect.parody`: they use other devices, such as statist
 remedies and deadpan literalism). No model is trained or tuned on them; they are a development check for models
 that claim to read parody in analytical register. Prints one line per text and a summary per model.
 
+With ``--writers`` it scores the hand-written pairs of those writers under ``training/data/written`` instead
+(:mod:`genre_detect.written`): the development writer chooses between models, the test writer confirms; neither is
+trained on.
+
 Usage:
     python eval/register_check.py                                         # the shipped model
     python eval/register_check.py --models models/genre-detect-minilm runs/minilm-parody/model
+    python eval/register_check.py --writers w7 --models models/genre-detect-minilm runs/minilm-written/model
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ def load_pairs(path: str | Path = DATA) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def load_written(root: str | Path, writers: list[str]) -> list[dict]:
+    """Hand-written pairs of ``writers`` as rows of the same shape as the register pairs."""
+    from genre_detect.written import load_written_pairs
+
+    return [{"id": t.id, "label": t.label, "topic": t.title[:60], "text": t.text}
+            for t in load_written_pairs(root, writers)]
+
+
 def summarise(probs: np.ndarray, rows: list[dict], threshold: float) -> dict:
     """Mean satire probability and calls per side, and in how many pairs the parody outscored its own twin."""
     y = np.array([r["label"] == "satire" for r in rows])
@@ -46,9 +59,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=None, help="model directories (default: the shipped model)")
     ap.add_argument("--data", default=str(DATA), help="JSON lines with id, label (satire|sincere), text")
+    ap.add_argument("--writers", nargs="+", default=None,
+                    help="score these writers' hand-written pairs instead of --data")
+    ap.add_argument("--written-dir", default=str(REPO / "training" / "data" / "written"),
+                    help="folder of hand-written pairs by writer")
     opts = ap.parse_args()
+    from genre_detect.errors import GenreDetectError
+
     try:
-        rows = load_pairs(opts.data)
+        rows = load_written(opts.written_dir, opts.writers) if opts.writers else load_pairs(opts.data)
+    except GenreDetectError as exc:
+        sys.exit(f"error: {exc}")
     except (OSError, ValueError) as exc:
         sys.exit(f"error: cannot read {opts.data}: {exc}")
     dirs = [Path(m) for m in (opts.models or [default_model_dir()])]

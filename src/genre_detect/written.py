@@ -1,0 +1,75 @@
+"""Hand-written minimal pairs: deadpan parody of policy analysis and its sincere twin, by writer.
+
+The pairs live in the repository (``training/data/written/<writer>/NN_satire.txt`` and ``NN_sincere.txt``), written
+for this project: no text comes from a data set or from the seed documents. Each writer is a unit that is held out
+whole, like a publisher: some writers' pairs train the model, one writer's pairs choose between models, and another's
+(with ``eval/data/register_pairs.jsonl``) confirm the choice.
+
+Example:
+    >>> pairs = load_written_pairs("training/data/written", ["w1"])   # doctest: +SKIP
+    >>> pairs[0].label, pairs[1].label                                 # doctest: +SKIP
+    ('satire', 'sincere')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import UsageError
+
+__all__ = ["WrittenText", "load_written_pairs", "writers_in", "DEFAULT_WRITTEN_DIR"]
+
+DEFAULT_WRITTEN_DIR = "training/data/written"
+_NAME = re.compile(r"^(\d+)_(satire|sincere)\.txt$")
+
+
+@dataclass(frozen=True)
+class WrittenText:
+    """One side of a pair. ``label`` is ``satire`` or ``sincere``; ``pair`` is ``<writer>:<NN>``."""
+
+    id: str
+    writer: str
+    pair: str
+    label: str
+    title: str
+    text: str
+
+
+def writers_in(root: str | Path) -> list[str]:
+    """The writer folders under ``root``, sorted."""
+    base = Path(root)
+    if not base.is_dir():
+        raise UsageError("E300", f"no folder of written pairs at {base}")
+    return sorted(p.name for p in base.iterdir() if p.is_dir())
+
+
+def load_written_pairs(root: str | Path, writers: list[str]) -> list[WrittenText]:
+    """Both sides of every pair of ``writers``, parody first then its twin, in writer and pair order.
+
+    Raises a coded error for an unknown writer, a file that is not ``NN_satire.txt``/``NN_sincere.txt``, a pair with a
+    side missing, or an empty file: a training run must not go on with half a pair.
+    """
+    base = Path(root)
+    known = writers_in(base)
+    out: list[WrittenText] = []
+    for writer in writers:
+        if writer not in known:
+            raise UsageError("E300", f"no writer {writer!r} under {base} (have: {', '.join(known) or 'none'})")
+        sides: dict[str, dict[str, Path]] = {}
+        for path in sorted((base / writer).iterdir()):
+            m = _NAME.match(path.name)
+            if not m:
+                raise UsageError("E300", f"{path}: expected NN_satire.txt or NN_sincere.txt")
+            sides.setdefault(m.group(1), {})[m.group(2)] = path
+        for nn, pair in sorted(sides.items()):
+            if set(pair) != {"satire", "sincere"}:
+                raise UsageError("E300", f"{base / writer}: pair {nn} has only its {', '.join(pair)} side")
+            for label in ("satire", "sincere"):
+                text = pair[label].read_text(encoding="utf-8").strip()
+                if not text:
+                    raise UsageError("E300", f"{pair[label]} is empty")
+                title = text.splitlines()[0].strip()
+                out.append(WrittenText(f"{writer}:{nn}:{label}", writer, f"{writer}:{nn}", label, title, text))
+    return out
