@@ -88,6 +88,16 @@ def test_model_card_describes_synthetic_parody_and_the_register_check():
     assert "parody mean satire probability 0.172" in text and "{" not in text.split("## Metrics")[1]
 
 
+def test_model_card_reports_hand_written_training_pairs_and_held_out_writers():
+    row = {"n_parody": 12, "n_sincere": 12, "parody_mean": 0.612, "parody_called": 7, "sincere_mean": 0.041,
+           "sincere_called": 1, "pairs_ranked": 11, "n_pairs": 12}
+    text = ModelCardData(name="m", metrics={"written_check": {"w7": row}},
+                         training={"args": {"written_writers": ["w1", "w2"]}}).render()
+    assert "writers w1, w2" in text and "training/data/written/" in text
+    assert "| w7 | 0.612 | 7/12 | 0.041 | 1/12 | 11/12 |" in text
+    assert "{" not in text.split("## Metrics")[1]
+
+
 @pytest.mark.slow
 def test_short_real_training_run(tmp_path, shared_data_dir):
     """A few steps of real training on the shared data (off by default: `pytest -m slow`)."""

@@ -4,7 +4,8 @@
 
 With ``--seeds``, the acceptance seeds are scored (after training, calibration and evaluation are final) and their
 results are added to metrics.json under ``acceptance``; they never feed back into the model. The hand-written
-register pairs of ``eval/register_check.py`` are scored too (``register_check``).
+register pairs of ``eval/register_check.py`` are scored too (``register_check``), and so are the hand-written pairs of
+every writer the model was not trained on (``written_check``, one entry per writer; see ``genre_detect.written``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.model_card import ModelCardData
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from register_check import DATA, load_pairs, summarise
+from register_check import DATA, load_pairs, load_written, summarise
+
+WRITTEN = Path(__file__).resolve().parent / "data" / "written"
 
 
 def main() -> None:
@@ -44,7 +47,16 @@ def main() -> None:
         rows = load_pairs(DATA)
         metrics["register_check"] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
                                               det.settings.threshold)
-    if opts.seeds or DATA.is_file():
+    if WRITTEN.is_dir():
+        from genre_detect.written import writers_in
+
+        trained_on = set(run["args"].get("written_writers") or [])
+        metrics["written_check"] = {}
+        for writer in [w for w in writers_in(WRITTEN) if w not in trained_on]:
+            rows = load_written(WRITTEN, [writer])
+            metrics["written_check"][writer] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
+                                                         det.settings.threshold)
+    if opts.seeds or DATA.is_file() or WRITTEN.is_dir():
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],
                          settings=json.loads((model_dir / "genre_detect.json").read_text(encoding="utf-8")),

@@ -143,6 +143,13 @@ class ModelCardData:
                 "can learn them without learning parody: `eval/parody_check.py` (pairs built from held-out "
                 "publishers' analyses) shows whether the devices were learnt, the hand-written check below whether "
                 "that carries over to parody the templates did not write.")
+        if args_.get("written_writers"):
+            synthetic += (
+                f"\n\nHand-written pairs (training only): the pairs of writers {', '.join(args_['written_writers'])} "
+                "in `training/data/written/`, deadpan parodies of policy analysis (labelled `satire`) each with a "
+                "sincere twin on the same topic in the same voice (labelled `opinion`), written for this project "
+                "(no text from the data sets or the seeds). Other writers' pairs are held out whole: one chooses "
+                "between candidate models, another confirms (below).")
         if args_.get("splice_docs"):
             synthetic += (f"\n\nSpliced documents: {args_['splice_docs']} per side (analysis sentences interleaved "
                           "with satire or with reporting sentences).")
@@ -156,6 +163,16 @@ class ModelCardData:
                 f"{rc['parody_called']}/{rc['n_parody']}; sincere mean {rc['sincere_mean']:.3f}, called satire "
                 f"{rc['sincere_called']}/{rc['n_sincere']}; the parody scored above its own twin in "
                 f"{rc['pairs_ranked']}/{rc['n_pairs']} pairs.")
+        if wc := m.get("written_check"):
+            if not register:
+                register = "### Hard-case check: hand-written parody in an analyst's voice\n\n"
+            register += (
+                "\n\nHand-written pairs of writers the model was not trained on (`python eval/register_check.py "
+                "--writers W`, 450-650 words each side):\n\n| writer | parody mean | parody called satire | "
+                "sincere mean | sincere called satire | parody above twin |\n|---|---|---|---|---|---|\n" + "\n".join(
+                    f"| {w} | {r['parody_mean']:.3f} | {r['parody_called']}/{r['n_parody']} | {r['sincere_mean']:.3f} "
+                    f"| {r['sincere_called']}/{r['n_sincere']} | {r['pairs_ranked']}/{r['n_pairs']} |"
+                    for w, r in wc.items()))
         lt = ["| class | first 250 words | whole text | n |", "|---|---|---|---|"]
         for cls, r in m.get("length_check", {}).items():
             lt.append(f"| {cls} | {r['first_250']:.3f} | {r['whole']:.3f} | {r['n']} |")
