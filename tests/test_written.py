@@ -77,3 +77,38 @@ def test_no_run_of_eight_words_from_a_seed_appears_in_the_written_pairs(seeds_di
     for t in load_written_pairs(WRITTEN, writers_in(WRITTEN)):
         shared = shingles(t.text) & seed
         assert not shared, (t.id, sorted(shared)[:3])
+
+
+def test_training_refuses_the_held_out_writers(tmp_path):
+    from genre_detect.training import written_documents
+
+    _write(tmp_path, "w7", {"01_satire.txt": "x", "01_sincere.txt": "y"})
+    with pytest.raises(UsageError, match=r"w7 \(dev\)"):
+        written_documents(str(tmp_path), ["w7"])
+
+
+def test_every_recipe_parses_and_trains_on_no_held_out_writer():
+    from genre_detect.training import TrainingArguments
+    from genre_detect.written import check_training_writers
+
+    recipes = sorted((Path(__file__).resolve().parents[1] / "training").glob("*.yaml"))
+    assert recipes
+    for path in recipes:
+        args = TrainingArguments.from_file(str(path))
+        check_training_writers(args.written_writers)
+        assert set(args.written_writers) <= set(writers_in(WRITTEN)), path.name
+
+
+def test_both_sides_of_a_written_pair_get_the_same_number_of_crops():
+    import random
+
+    from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
+    from genre_detect.data import Document
+
+    args = TrainingArguments(min_window_tokens=16, max_length=66, headline_docs=0,
+                             crops_per_doc={"satire": 1, "opinion": 1, "written": 6})
+    items = [_Tokenised(Document(f"written:a:{i}:{lab}", "t", genre, "written", "written:a"), list(range(5, 300)))
+             for i in range(20) for lab, genre in (("satire", "satire"), ("sincere", "opinion"))]
+    wins = sample_windows(items, args, random.Random(0), 1, 2)
+    counts = {g: sum(1 for _, gg in wins if gg == g) for g in (0, 2)}
+    assert counts[0] == counts[2] == 20 * 6

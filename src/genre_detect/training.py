@@ -271,8 +271,9 @@ def parody_documents(docs: list[Document], n: int, rng: random.Random) -> list[D
 
 def written_documents(root: str, writers: list[str]) -> list[Document]:
     """The hand-written pairs of ``writers`` as training documents: parody as satire, twin as opinion."""
-    from .written import load_written_pairs
+    from .written import check_training_writers, load_written_pairs
 
+    check_training_writers(writers)
     return [Document(f"written:{t.id}", t.text, "satire" if t.label == "satire" else "opinion", "written",
                      f"written:{t.writer}") for t in load_written_pairs(root, writers)]
 

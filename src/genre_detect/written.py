@@ -19,9 +19,12 @@ from pathlib import Path
 
 from .errors import UsageError
 
-__all__ = ["WrittenText", "load_written_pairs", "writers_in", "DEFAULT_WRITTEN_DIR"]
+__all__ = ["WrittenText", "load_written_pairs", "writers_in", "check_training_writers", "DEFAULT_WRITTEN_DIR",
+           "HELD_OUT_WRITERS"]
 
 DEFAULT_WRITTEN_DIR = "training/data/written"
+# Writers whose pairs no model may train on: w7 chooses between candidate models, w8 confirms the choice.
+HELD_OUT_WRITERS = {"w7": "dev", "w8": "test"}
 _NAME = re.compile(r"^(\d+)_(satire|sincere)\.txt$")
 
 
@@ -43,6 +46,14 @@ def writers_in(root: str | Path) -> list[str]:
     if not base.is_dir():
         raise UsageError("E300", f"no folder of written pairs at {base}")
     return sorted(p.name for p in base.iterdir() if p.is_dir())
+
+
+def check_training_writers(writers: list[str]) -> None:
+    """Refuse a training run that would learn from a held-out writer's pairs."""
+    bad = [w for w in writers if w in HELD_OUT_WRITERS]
+    if bad:
+        raise UsageError("E300", "writers " + ", ".join(f"{w} ({HELD_OUT_WRITERS[w]})" for w in bad)
+                         + " are held out for choosing and testing models; train on the others")
 
 
 def load_written_pairs(root: str | Path, writers: list[str]) -> list[WrittenText]:
