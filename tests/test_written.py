@@ -64,7 +64,7 @@ def test_the_repository_pairs_are_complete_and_of_matched_length():
         assert 0.6 <= words[parody.id] / words[twin.id] <= 1.67, parody.pair
     # The parodies never name their own genre.
     for t in texts:
-        assert not re.search(r"\b(satir\w*|parod\w*)\b", t.text, re.I), t.id
+        assert not re.search(r"\b(satir\w*|parod\w*)\b", t.text, re.IGNORECASE), t.id
 
 
 def test_no_run_of_eight_words_from_a_seed_appears_in_the_written_pairs(seeds_dir):
@@ -102,8 +102,8 @@ def test_every_recipe_parses_and_trains_on_no_held_out_writer():
 def test_both_sides_of_a_written_pair_get_the_same_number_of_crops():
     import random
 
-    from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
     from genre_detect.data import Document
+    from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
 
     args = TrainingArguments(min_window_tokens=16, max_length=66, headline_docs=0,
                              crops_per_doc={"satire": 1, "opinion": 1, "written": 6})

@@ -26,6 +26,7 @@ from .data import SHORT_TEXT_PREFIXES, Document, describe, load_documents, publi
 from .errors import UsageError, require
 from .normalise import normalise, strip_shortcuts
 from .settings import GENRES
+from .written import DEFAULT_WRITTEN_DIR
 
 __all__ = ["TrainingArguments", "train", "base_model_path", "check_base_weights", "load_checkpoint",
            "OFFICIAL_SHA256"]
@@ -98,7 +99,7 @@ class TrainingArguments:
     headline_docs: int = 600
     splice_docs: int = 0
     parody_docs: int = 0
-    written_dir: str = "training/data/written"
+    written_dir: str = DEFAULT_WRITTEN_DIR
     written_writers: list[str] = field(default_factory=list)
     mask_names: bool = False
     bf16: bool = True
@@ -296,7 +297,8 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
             chosen.extend(members[: args.max_docs_per_publisher])
     out: list[tuple[list[int], int]] = []
     for it in chosen:
-        # Spliced documents: the same number of crops on both sides, so that splicing itself carries no label.
+        # Spliced, parody and hand-written pairs: the same number of crops on both sides of a pair, so that being
+        # synthetic or hand-written carries no label.
         synthetic = it.doc.source in ("splice", "parody", "written")
         key = it.doc.source if synthetic else it.doc.genre
         rate = args.crops_per_doc.get(key, 2.0 if synthetic else 1.0)

@@ -19,8 +19,14 @@ from pathlib import Path
 
 from .errors import UsageError
 
-__all__ = ["WrittenText", "load_written_pairs", "writers_in", "check_training_writers", "DEFAULT_WRITTEN_DIR",
-           "HELD_OUT_WRITERS"]
+__all__ = [
+    "DEFAULT_WRITTEN_DIR",
+    "HELD_OUT_WRITERS",
+    "WrittenText",
+    "check_training_writers",
+    "load_written_pairs",
+    "writers_in",
+]
 
 DEFAULT_WRITTEN_DIR = "training/data/written"
 # Writers whose pairs no model may train on: w7 chooses between candidate models, w8 confirms the choice.
