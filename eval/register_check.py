@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "eval" / "data" / "register_pairs.jsonl"
 
 from genre_detect.detector import Detector, default_model_dir
+from genre_detect.written import DEFAULT_WRITTEN_DIR
 
 
 def load_pairs(path: str | Path = DATA) -> list[dict]:
@@ -55,13 +56,19 @@ def summarise(probs: np.ndarray, rows: list[dict], threshold: float) -> dict:
             "n_pairs": len(rows) // 2}
 
 
+def check(det: Detector, rows: list[dict]) -> tuple[np.ndarray, dict]:
+    """Score ``rows`` with ``det``: the satire probabilities and their :func:`summarise` at the model's threshold."""
+    probs = det.satire_proba([r["text"] for r in rows])
+    return probs, summarise(probs, rows, det.settings.threshold)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", nargs="+", default=None, help="model directories (default: the shipped model)")
     ap.add_argument("--data", default=str(DATA), help="JSON lines with id, label (satire|sincere), text")
     ap.add_argument("--writers", nargs="+", default=None,
                     help="score these writers' hand-written pairs instead of --data")
-    ap.add_argument("--written-dir", default=str(REPO / "training" / "data" / "written"),
+    ap.add_argument("--written-dir", default=str(REPO / DEFAULT_WRITTEN_DIR),
                     help="folder of hand-written pairs by writer")
     opts = ap.parse_args()
     from genre_detect.errors import GenreDetectError
@@ -73,18 +80,14 @@ def main() -> None:
     except (OSError, ValueError) as exc:
         sys.exit(f"error: cannot read {opts.data}: {exc}")
     dirs = [Path(m) for m in (opts.models or [default_model_dir()])]
-    table = {}
-    for d in dirs:
-        det = Detector(d)
-        table[d] = (det.satire_proba([r["text"] for r in rows]), det.settings.threshold)
+    table = {d: check(Detector(d), rows) for d in dirs}
     print("| id | label | topic | " + " | ".join(f"{d.parent.name}/{d.name}" for d in dirs) + " |")
     print("|---|---|---|" + "---:|" * len(dirs))
     for i, r in enumerate(rows):
         print(f"| {r['id']} | {r['label']} | {r.get('topic', '')} | "
               + " | ".join(f"{table[d][0][i]:.3f}" for d in dirs) + " |")
     print()
-    for d, (probs, threshold) in table.items():
-        r = summarise(probs, rows, threshold)
+    for d, (_, r) in table.items():
         print(f"{d}: parody mean p(satire) {r['parody_mean']:.3f}, "
               f"called satire {r['parody_called']}/{r['n_parody']}; "
               f"sincere mean {r['sincere_mean']:.3f}, called satire {r['sincere_called']}/{r['n_sincere']}; "

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from genre_detect.errors import UsageError
-from genre_detect.written import load_written_pairs, writers_in
+from genre_detect.written import DEFAULT_WRITTEN_DIR, load_written_pairs, writers_in
 
-WRITTEN = Path(__file__).resolve().parents[1] / "training" / "data" / "written"
+WRITTEN = Path(__file__).resolve().parents[1] / DEFAULT_WRITTEN_DIR
 
 
 def _write(root: Path, writer: str, files: dict[str, str]) -> None:

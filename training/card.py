@@ -19,9 +19,11 @@ from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.model_card import ModelCardData
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from register_check import DATA, load_pairs, load_written, summarise
+from register_check import DATA, REPO, check, load_pairs, load_written
 
-WRITTEN = Path(__file__).resolve().parent / "data" / "written"
+from genre_detect.written import DEFAULT_WRITTEN_DIR, writers_in
+
+WRITTEN = REPO / DEFAULT_WRITTEN_DIR
 
 
 def main() -> None:
@@ -44,18 +46,11 @@ def main() -> None:
                                      "satire_probability": p.satire_probability, "met": bool(met)}
         metrics["acceptance"] = acceptance
     if DATA.is_file():
-        rows = load_pairs(DATA)
-        metrics["register_check"] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
-                                              det.settings.threshold)
+        metrics["register_check"] = check(det, load_pairs(DATA))[1]
     if WRITTEN.is_dir():
-        from genre_detect.written import writers_in
-
         trained_on = set(run["args"].get("written_writers") or [])
-        metrics["written_check"] = {}
-        for writer in [w for w in writers_in(WRITTEN) if w not in trained_on]:
-            rows = load_written(WRITTEN, [writer])
-            metrics["written_check"][writer] = summarise(det.satire_proba([r["text"] for r in rows]), rows,
-                                                         det.settings.threshold)
+        metrics["written_check"] = {w: check(det, load_written(WRITTEN, [w]))[1]
+                                    for w in writers_in(WRITTEN) if w not in trained_on}
     if opts.seeds or DATA.is_file() or WRITTEN.is_dir():
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],

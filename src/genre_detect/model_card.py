@@ -153,10 +153,9 @@ class ModelCardData:
         if args_.get("splice_docs"):
             synthetic += (f"\n\nSpliced documents: {args_['splice_docs']} per side (analysis sentences interleaved "
                           "with satire or with reporting sentences).")
-        register = ""
+        checks = []
         if rc := m.get("register_check"):
-            register = (
-                "### Hard-case check: hand-written parody in an analyst's voice\n\n"
+            checks.append(
                 f"`python eval/register_check.py` on {rc['n_parody']} short parodies of policy commentary and their "
                 f"{rc['n_sincere']} sincere twins, written for this project (not training material, not the seeds, "
                 f"not the training templates): parody mean satire probability {rc['parody_mean']:.3f}, called satire "
@@ -164,15 +163,15 @@ class ModelCardData:
                 f"{rc['sincere_called']}/{rc['n_sincere']}; the parody scored above its own twin in "
                 f"{rc['pairs_ranked']}/{rc['n_pairs']} pairs.")
         if wc := m.get("written_check"):
-            if not register:
-                register = "### Hard-case check: hand-written parody in an analyst's voice\n\n"
-            register += (
-                "\n\nHand-written pairs of writers the model was not trained on (`python eval/register_check.py "
+            checks.append(
+                "Hand-written pairs of writers the model was not trained on (`python eval/register_check.py "
                 "--writers W`, 450-650 words each side):\n\n| writer | parody mean | parody called satire | "
                 "sincere mean | sincere called satire | parody above twin |\n|---|---|---|---|---|---|\n" + "\n".join(
                     f"| {w} | {r['parody_mean']:.3f} | {r['parody_called']}/{r['n_parody']} | {r['sincere_mean']:.3f} "
                     f"| {r['sincere_called']}/{r['n_sincere']} | {r['pairs_ranked']}/{r['n_pairs']} |"
                     for w, r in wc.items()))
+        register = ("### Hard-case check: hand-written parody in an analyst's voice\n\n" + "\n\n".join(checks)
+                    if checks else "")
         lt = ["| class | first 250 words | whole text | n |", "|---|---|---|---|"]
         for cls, r in m.get("length_check", {}).items():
             lt.append(f"| {cls} | {r['first_250']:.3f} | {r['whole']:.3f} | {r['n']} |")
