@@ -80,7 +80,10 @@ def main() -> None:
     except (OSError, ValueError) as exc:
         sys.exit(f"error: cannot read {opts.data}: {exc}")
     dirs = [Path(m) for m in (opts.models or [default_model_dir()])]
-    table = {d: check(Detector(d), rows) for d in dirs}
+    try:
+        table = {d: check(Detector(d), rows) for d in dirs}
+    except GenreDetectError as exc:
+        sys.exit(f"error: {exc}")
     print("| id | label | topic | " + " | ".join(f"{d.parent.name}/{d.name}" for d in dirs) + " |")
     print("|---|---|---|" + "---:|" * len(dirs))
     for i, r in enumerate(rows):
