@@ -33,6 +33,34 @@ from genre_detect.training import TrainingArguments
 KEYS = ("binary_macro_f1", "satire_f1", "roc_auc", "genre_macro_f1", "ece")
 
 
+def paired_bootstrap(p_base: np.ndarray, p_cand: np.ndarray, genres: np.ndarray, t_base: float, t_cand: float,
+                     boot: int = 1000, seed: int = 0) -> list[str]:
+    """Print the table of candidate-minus-baseline differences with 95% intervals from paired document resamples;
+    return the metrics that are measurably worse (interval wholly on the bad side: above 0 for ECE, below for
+    the others)."""
+    full = {"baseline": binary_and_genre_metrics(p_base, genres, t_base),
+            "candidate": binary_and_genre_metrics(p_cand, genres, t_cand)}
+    rng = np.random.default_rng(seed)
+    diffs: dict[str, list[float]] = {k: [] for k in KEYS}
+    for _ in range(boot):
+        idx = rng.integers(0, len(genres), len(genres))
+        b = binary_and_genre_metrics(p_base[idx], genres[idx], t_base)
+        c = binary_and_genre_metrics(p_cand[idx], genres[idx], t_cand)
+        for k in KEYS:
+            if not (np.isnan(b[k]) or np.isnan(c[k])):
+                diffs[k].append(c[k] - b[k])
+    print(f"\n| metric | baseline | candidate | difference | 95% interval ({boot} paired resamples) |")
+    print("|---|---:|---:|---:|---|")
+    worse = []
+    for k in KEYS:
+        lo, hi = np.percentile(diffs[k], [2.5, 97.5])
+        print(f"| {k} | {full['baseline'][k]:.3f} | {full['candidate'][k]:.3f} | "
+              f"{full['candidate'][k] - full['baseline'][k]:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
+        if (lo > 0) if k == "ece" else (hi < 0):
+            worse.append(k)
+    return worse
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("candidate", help="model directory to judge")
@@ -57,24 +85,8 @@ def main() -> None:
         thresholds[name] = det.settings.threshold
         print(f"{name}: {path} ({len(test)} documents of the held-out {opts.fold} fold scored)", flush=True)
 
-    def metrics(name: str, idx: np.ndarray) -> dict:
-        return binary_and_genre_metrics(probs[name][idx], y[idx], thresholds[name])
-
-    full = {n: metrics(n, np.arange(len(y))) for n in dirs}
-    rng = np.random.default_rng(opts.seed)
-    diffs = {k: [] for k in KEYS}
-    for _ in range(opts.boot):
-        idx = rng.integers(0, len(y), len(y))
-        b, c = metrics("baseline", idx), metrics("candidate", idx)
-        for k in KEYS:
-            if b[k] is not None and c[k] is not None:
-                diffs[k].append(c[k] - b[k])
-    print(f"\n| metric | baseline | candidate | difference | 95% interval ({opts.boot} paired resamples) |")
-    print("|---|---:|---:|---:|---|")
-    for k in KEYS:
-        lo, hi = np.percentile(diffs[k], [2.5, 97.5])
-        print(f"| {k} | {full['baseline'][k]:.3f} | {full['candidate'][k]:.3f} | "
-              f"{full['candidate'][k] - full['baseline'][k]:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
+    paired_bootstrap(probs["baseline"], probs["candidate"], y, thresholds["baseline"], thresholds["candidate"],
+                     boot=opts.boot, seed=opts.seed)
     print("\nLower ECE is better; for the others higher is better. An interval that holds 0 is no measured change.")
 
 

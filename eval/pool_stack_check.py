@@ -21,8 +21,10 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "training"))
+sys.path.insert(0, str(REPO / "eval"))
 
-from train import binary_and_genre_metrics, doc_window_logits, evaluation_folds
+from compare_models import paired_bootstrap
+from train import doc_window_logits, evaluation_folds
 
 from genre_detect.calibrate import fit_temperature
 from genre_detect.detector import Detector, default_model_dir
@@ -30,7 +32,6 @@ from genre_detect.pool import pool_logits, satire_margin, softmax
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
 
-KEYS = ("binary_macro_f1", "satire_f1", "roc_auc", "genre_macro_f1", "ece")
 SAT = GENRES.index("satire")
 
 
@@ -152,24 +153,8 @@ def main() -> None:
     g_test = np.array([GENRES.index(d.genre) for d in folds["test"]])
     probs = {"shipped": pooled_proba(test, s.pooling, s.pool_sharpness, s.temperature),
              "stacker": stack.predict_proba(test)}
-    full = {n: binary_and_genre_metrics(p, g_test, s.threshold) for n, p in probs.items()}
-    rng = np.random.default_rng(0)
-    diffs = {k: [] for k in KEYS}
-    for _ in range(opts.boot):
-        idx = rng.integers(0, len(g_test), len(g_test))
-        b = binary_and_genre_metrics(probs["shipped"][idx], g_test[idx], s.threshold)
-        c = binary_and_genre_metrics(probs["stacker"][idx], g_test[idx], s.threshold)
-        for k in KEYS:
-            diffs[k].append(c[k] - b[k])
-    print(f"\nStep 2, test fold ({len(test)} documents), stacker minus shipped pooling, {opts.boot} paired resamples:")
-    print("| metric | shipped | stacker | difference | 95% interval |\n|---|---:|---:|---:|---|")
-    worse = []
-    for k in KEYS:
-        lo, hi = np.nanpercentile(diffs[k], [2.5, 97.5])
-        d = full["stacker"][k] - full["shipped"][k]
-        print(f"| {k} | {full['shipped'][k]:.3f} | {full['stacker'][k]:.3f} | {d:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
-        if (k == "ece" and lo > 0) or (k != "ece" and hi < 0):
-            worse.append(k)
+    print(f"\nStep 2, test fold ({len(test)} documents), stacker (candidate) vs shipped pooling (baseline):")
+    worse = paired_bootstrap(probs["shipped"], probs["stacker"], g_test, s.threshold, s.threshold, boot=opts.boot)
     print(f"measurably worse: {', '.join(worse) or 'none'} -> step 2 {'failed' if worse else 'passed'}")
 
 
