@@ -28,7 +28,7 @@ from train import doc_window_logits, evaluation_folds
 
 from genre_detect.calibrate import fit_temperature
 from genre_detect.detector import Detector, default_model_dir
-from genre_detect.pool import pool_logits, satire_margin, softmax
+from genre_detect.pool import calibrate, pool_logits, satire_margin, softmax
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
 
@@ -77,8 +77,9 @@ class Stacker:
         return np.insert(rest, SAT, p_sat, axis=1)
 
 
-def pooled_proba(window_logits: list[np.ndarray], method: str, sharpness: float, temperature: float) -> np.ndarray:
-    return softmax(np.stack([pool_logits(w, method, sharpness, SAT) for w in window_logits]), temperature)
+def pooled_proba(window_logits: list[np.ndarray], method: str, sharpness: float, temperature: float,
+                 bias: list[float] | None = None) -> np.ndarray:
+    return calibrate(np.stack([pool_logits(w, method, sharpness, SAT) for w in window_logits]), temperature, bias)
 
 
 def log_loss(p_sat: np.ndarray, y: np.ndarray) -> float:
@@ -151,7 +152,7 @@ def main() -> None:
 
     test = cached_logits(det, folds["test"], cache / "test.npz")
     g_test = np.array([GENRES.index(d.genre) for d in folds["test"]])
-    probs = {"shipped": pooled_proba(test, s.pooling, s.pool_sharpness, s.temperature),
+    probs = {"shipped": pooled_proba(test, s.pooling, s.pool_sharpness, s.temperature, s.class_bias),
              "stacker": stack.predict_proba(test)}
     print(f"\nStep 2, test fold ({len(test)} documents), stacker (candidate) vs shipped pooling (baseline):")
     worse = paired_bootstrap(probs["shipped"], probs["stacker"], g_test, s.threshold, s.threshold, boot=opts.boot)

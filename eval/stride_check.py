@@ -24,9 +24,9 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train import binary_and_genre_metrics, doc_window_logits, evaluation_folds
 
-from genre_detect.calibrate import choose_pooling
+from genre_detect.calibrate import choose_pooling, fit_temperature_bias
 from genre_detect.detector import Detector, default_model_dir
-from genre_detect.pool import pool_logits, softmax
+from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
 
@@ -49,13 +49,17 @@ def main() -> None:
     for stride in opts.strides:
         s.stride = stride  # read at prepare(); nothing else depends on it
         t0 = time.perf_counter()
-        cal = choose_pooling(doc_window_logits(det, [d.text for d in folds["calib"]]), calib_y, det.satire_index)
+        calib_logits = doc_window_logits(det, [d.text for d in folds["calib"]])
+        cal = choose_pooling(calib_logits, calib_y, det.satire_index)
+        # Refitted as training/train.py does: pooling chosen with a temperature, then temperature and biases.
+        t, bias = fit_temperature_bias(
+            np.stack([pool_logits(w, cal.pooling, cal.sharpness, det.satire_index) for w in calib_logits]), calib_y)
         test_logits = doc_window_logits(det, [d.text for d in folds["test"]])
-        for name, (pooling, sharpness, temperature) in (
-                ("refitted", (cal.pooling, cal.sharpness, cal.temperature)),
-                ("model's own", (s.pooling, s.pool_sharpness, s.temperature))):
+        for name, (pooling, sharpness, temperature, b) in (
+                ("refitted", (cal.pooling, cal.sharpness, t, bias)),
+                ("model's own", (s.pooling, s.pool_sharpness, s.temperature, s.class_bias))):
             pooled = np.stack([pool_logits(w, pooling, sharpness, det.satire_index) for w in test_logits])
-            m = binary_and_genre_metrics(softmax(pooled, temperature), test_y, s.threshold)
+            m = binary_and_genre_metrics(calibrate(pooled, temperature, b), test_y, s.threshold)
             print(f"stride {stride:3d} | {name:11s} calibration ({pooling}, T={temperature:.3f}) | test windows "
                   f"{sum(len(w) for w in test_logits)} | macro-F1 {m['binary_macro_f1']:.4f} satire F1 "
                   f"{m['satire_f1']:.4f} ROC-AUC {m['roc_auc']:.4f} genre macro-F1 {m['genre_macro_f1']:.4f} "

@@ -3,11 +3,12 @@
     python training/train.py training/minilm.yaml                  # train + export + calibrate + evaluate
     python training/train.py training/minilm.yaml --skip-train     # reuse runs/<name>/checkpoint
     python training/train.py training/minilm.yaml --ship           # ... and copy the result to models/
+    python training/train.py training/minilm.yaml --recalibrate    # reuse runs/<name>/model: stages 3-5 only
     python training/train.py training/minilm.yaml split=random output_dir=runs/minilm-random   # random-split twin
 
 Stages (all through the package: genre_detect.training, .export, .calibrate, and the Detector itself for scoring):
-1. fine-tune on the ``train`` fold; 2. export ONNX fp32 + int8; 3. choose pooling and fit the temperature on the
-``calib`` fold; 4. score the ``test`` fold, the length check and int8-vs-fp32 agreement; 5. write metrics.json and
+1. fine-tune on the ``train`` fold; 2. export ONNX fp32 + int8; 3. choose pooling and fit the temperature and class
+biases on the ``calib`` fold; 4. score the ``test`` fold, the length check and int8-vs-fp32 agreement; 5. write metrics.json and
 the model card. The seeds in ../shared/seeds are never read here.
 """
 
@@ -23,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from genre_detect.calibrate import choose_pooling
+from genre_detect.calibrate import choose_pooling, fit_temperature_bias
 from genre_detect.data import describe, load_documents, publisher_split, random_split
 from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.export import export_model
 from genre_detect.model_card import ModelCardData
-from genre_detect.pool import pool_logits, softmax
+from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES, ModelSettings
 from genre_detect.training import TrainingArguments, train
 
@@ -95,7 +96,7 @@ def score_fold(det: Detector, docs, words: int | None = None) -> np.ndarray:
     s = det.settings
     logits = doc_window_logits(det, texts)
     pooled = np.stack([pool_logits(w, s.pooling, s.pool_sharpness, det.satire_index) for w in logits])
-    return softmax(pooled, s.temperature)
+    return calibrate(pooled, s.temperature, s.class_bias)
 
 
 def main() -> None:
@@ -103,6 +104,9 @@ def main() -> None:
     ap.add_argument("config")
     ap.add_argument("overrides", nargs="*", help="key=value overrides of TrainingArguments")
     ap.add_argument("--skip-train", action="store_true", help="reuse an existing checkpoint")
+    ap.add_argument("--recalibrate", action="store_true",
+                    help="reuse the exported runs/<name>/model as it is (no training, no export): calibrate and "
+                         "evaluate again")
     ap.add_argument("--ship", action="store_true", help=f"copy the result to models/{DEFAULT_MODEL_NAME}")
     ap.add_argument("--compare", default="runs/minilm-random/model/metrics.json",
                     help="metrics.json of the random-split twin, shown next to the held-out figures")
@@ -112,16 +116,23 @@ def main() -> None:
     out = Path(args.output_dir)
     t0 = time.time()
     ckpt = out / "checkpoint"
-    if not (opts.skip_train and (ckpt / "model.safetensors").is_file()):
+    model_dir = out / "model"
+    fp32_file = out / "model.fp32.onnx"
+    if opts.recalibrate:
+        if not all((p / n).is_file() for p, n in ((ckpt, "training_run.json"), (model_dir, "model.onnx"),
+                                                   (model_dir, "genre_detect.json"), (fp32_file.parent, fp32_file.name))):
+            ap.error(f"--recalibrate needs a finished run in {out} (checkpoint/training_run.json, model/, "
+                     "model.fp32.onnx)")
+        settings = ModelSettings.from_dir(model_dir)
+    elif not (opts.skip_train and (ckpt / "model.safetensors").is_file()):
         ckpt = train(args)
     run_info = json.loads((ckpt / "training_run.json").read_text(encoding="utf-8"))
 
-    model_dir = out / "model"
-    settings = ModelSettings(max_length=args.max_length, stride=args.stride or args.max_length - 2,
-                             mask_names=args.mask_names)
-    fp32_file = out / "model.fp32.onnx"
-    export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
-    log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")
+    if not opts.recalibrate:
+        settings = ModelSettings(max_length=args.max_length, stride=args.stride or args.max_length - 2,
+                                 mask_names=args.mask_names)
+        export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
+        log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")
 
     folds = evaluation_folds(args)
     if opts.limit_eval:
@@ -136,7 +147,14 @@ def main() -> None:
     cal = choose_pooling(calib_logits, calib_genres, det.satire_index)
     log(f"calibration: {cal.pooling} sharpness {cal.sharpness} T={cal.temperature:.3f} "
         f"calib macro-F1 {cal.calib_macro_f1:.3f}; candidates {cal.candidates}")
-    settings.pooling, settings.pool_sharpness, settings.temperature = cal.pooling, cal.sharpness, cal.temperature
+    # The pooling is chosen with a temperature alone; then temperature and class biases are fitted together on the
+    # same fold (eval/calibration_check.py: out-of-fold NLL 0.316 -> 0.296 for v3, test ECE 0.121 -> 0.067).
+    pooled = np.stack([pool_logits(w, cal.pooling, cal.sharpness, det.satire_index) for w in calib_logits])
+    temperature, bias = fit_temperature_bias(pooled, calib_genres)
+    log(f"calibration: T={temperature:.3f} class biases {np.round(bias, 3).tolist()} (temperature alone: "
+        f"T={cal.temperature:.3f})")
+    settings.pooling, settings.pool_sharpness = cal.pooling, cal.sharpness
+    settings.temperature, settings.class_bias = temperature, [float(b) for b in bias]
     settings.save(model_dir)
     det = Detector(model_dir)
 
@@ -175,7 +193,8 @@ def main() -> None:
                            "n": int(idx.sum())}
     metrics["length_check"] = length
     metrics["quantisation"] = quant
-    metrics["calibration"] = {"pooling": cal.pooling, "sharpness": cal.sharpness, "temperature": cal.temperature,
+    metrics["calibration"] = {"pooling": cal.pooling, "sharpness": cal.sharpness, "temperature": settings.temperature,
+                              "class_bias": settings.class_bias, "temperature_alone": cal.temperature,
                               "calib_macro_f1": cal.calib_macro_f1, "candidates": cal.candidates,
                               "n_calib": len(folds["calib"])}
     compare = Path(opts.compare)

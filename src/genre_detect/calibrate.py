@@ -18,7 +18,7 @@ import numpy as np
 
 from .pool import pool_logits, softmax
 
-__all__ = ["fit_temperature", "choose_pooling", "Calibration", "POOLING_CANDIDATES"]
+__all__ = ["POOLING_CANDIDATES", "Calibration", "choose_pooling", "fit_temperature", "fit_temperature_bias"]
 
 # (method, sharpness) pairs tried on the calibration fold.
 POOLING_CANDIDATES = [("mean", 0.0), ("softmax_mean", 0.5), ("softmax_mean", 1.0), ("softmax_mean", 2.0)]
@@ -45,6 +45,29 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
             b = lo + g * (hi - lo)
             fb = _nll(logits, labels, np.exp(b))
     return float(np.exp((lo + hi) / 2))
+
+
+def fit_temperature_bias(logits: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """Temperature and per-class biases minimising the multi-class NLL of ``softmax(logits / T + b)``.
+
+    The first class's bias is pinned at 0 (only differences between biases matter). Fitted by L-BFGS (scipy,
+    which comes with the ``train`` extra) from ``T = 1, b = 0`` with the exact gradient.
+    """
+    from scipy.optimize import minimize
+
+    z = np.asarray(logits, dtype=np.float64)
+    onehot = np.eye(z.shape[1])[np.asarray(labels)]
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        a = np.exp(params[0])  # 1 / T, kept positive
+        b = np.concatenate([[0.0], params[1:]])
+        q = softmax(z * a + b)
+        value = -np.log(np.clip((q * onehot).sum(axis=1), 1e-12, None)).mean()
+        r = (q - onehot) / len(z)
+        return float(value), np.concatenate([[(r * z).sum() * a], r.sum(axis=0)[1:]])
+
+    res = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B")
+    return float(np.exp(-res.x[0])), np.concatenate([[0.0], res.x[1:]])
 
 
 @dataclass

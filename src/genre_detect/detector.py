@@ -24,7 +24,7 @@ import numpy as np
 from .errors import InputError, ModelError
 from .language import detect_language
 from .normalise import NORMALISER_VERSION, Stripped, normalise, strip_shortcuts
-from .pool import pool_logits, softmax
+from .pool import calibrate, pool_logits
 from .prediction import Prediction, Window
 from .settings import ModelSettings
 from .windows import TokenWindow, load_tokenizer, split_windows
@@ -157,8 +157,8 @@ class Detector:
     def _finish(self, prep: Prepared, logits: np.ndarray) -> Prediction:
         s = self.settings
         pooled = pool_logits(logits, s.pooling, s.pool_sharpness, self.satire_index)
-        probs = softmax(pooled, s.temperature)
-        win_probs = softmax(logits, s.temperature)[:, self.satire_index]
+        probs = calibrate(pooled, s.temperature, s.class_bias)
+        win_probs = calibrate(logits, s.temperature, s.class_bias)[:, self.satire_index]
         p_sat = float(probs[self.satire_index])
         label = "satire" if p_sat >= s.threshold else "sincere"
         return Prediction(

@@ -65,8 +65,8 @@ split into strided windows ({max_length} tokens, stride {stride}) whose logits a
 Split: **publisher-held-out**. Whole publishers (outlet domains, think-tank authors, editorial outlets; Horne et al.
 2017 as a whole) are assigned to train / calibration / test folds: {folds}.
 Training: {epochs} epochs, batch {batch_size}, lr {lr}, seed {seed}, {train_minutes:.1f} min on 2 CPU cores (bf16 autocast).
-Calibration: pooling and temperature (T = {temperature:.3f}) fitted on the calibration fold; `uncertain` when the
-satire probability is within {band} of the {threshold} threshold.
+Calibration: pooling, temperature (T = {temperature:.3f}) and {bias_text}
+fitted on the calibration fold; `uncertain` when the satire probability is within {band} of the {threshold} threshold.
 
 ## Metrics
 {metrics_table}
@@ -183,6 +183,8 @@ class ModelCardData:
             pooling=f"{s.get('pooling')}, sharpness {s.get('pool_sharpness')}", folds=t.get("folds", {}),
             epochs=args.get("epochs"), batch_size=args.get("batch_size"), lr=args.get("learning_rate"),
             seed=args.get("seed"), train_minutes=t.get("train_seconds", 0) / 60, temperature=s.get("temperature", 1),
+            bias_text=(f"class biases ({', '.join(f'{g} {b:+.3f}' for g, b in zip(s.get('labels', []), bias))})"
+                       if (bias := s.get("class_bias")) else "no class biases"),
             band=s.get("uncertain_band"), threshold=s.get("threshold"), metrics_table="\n".join(rows),
             gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt),
             agree=q.get("label_agreement", "n/a"),

@@ -1,4 +1,4 @@
-"""Pooling window logits into one document score, and calibration by temperature.
+"""Pooling window logits into one document score, and calibration by temperature and class biases.
 
 ``mean`` averages the window logits. ``softmax_mean`` weights windows by ``softmax(sharpness * satire_margin)``,
 so that a parody whose first paragraphs are played straight still counts its absurd later windows; with
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pool_logits", "softmax", "satire_margin"]
+__all__ = ["calibrate", "pool_logits", "satire_margin", "softmax"]
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -23,6 +23,15 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = z - z.max(axis=-1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
+
+
+def calibrate(logits: np.ndarray, temperature: float, bias: list[float] | np.ndarray | None = None) -> np.ndarray:
+    """Calibrated probabilities ``softmax(logits / temperature + bias)`` along the last axis; no bias when
+    ``bias`` is empty or None (models calibrated by temperature alone)."""
+    z = np.asarray(logits, dtype=np.float64) / temperature
+    if bias is not None and len(bias):
+        z = z + np.asarray(bias, dtype=np.float64)
+    return softmax(z)
 
 
 def satire_margin(logits: np.ndarray, satire_index: int) -> np.ndarray:

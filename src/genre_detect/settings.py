@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class ModelSettings:
             (average logits weighted towards the most satirical windows, see :mod:`genre_detect.pool`).
         pool_sharpness: weight sharpness for ``softmax_mean``; 0 is a plain mean.
         temperature: calibration temperature applied to pooled logits (fitted on a held-out split).
+        class_bias: one calibration bias per label, added after the temperature (``softmax(z / T + b)``, fitted
+            with it on the held-out split); empty for a model calibrated by temperature alone.
         threshold: ``satire_probability`` at or above which the label is ``satire``.
         uncertain_band: half-width of the band around ``threshold`` reported as ``uncertain``.
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
@@ -54,6 +57,7 @@ class ModelSettings:
     pooling: str = "mean"
     pool_sharpness: float = 0.0
     temperature: float = 1.0
+    class_bias: list[float] = field(default_factory=list)
     threshold: float = 0.5
     uncertain_band: float = 0.15
     max_chars: int = 200_000
@@ -86,6 +90,10 @@ class ModelSettings:
             raise ModelError("E201", f"unknown pooling {self.pooling!r}", source=source)
         if self.temperature <= 0 or not 0 < self.threshold < 1 or not 0 <= self.uncertain_band < 0.5:
             raise ModelError("E201", "temperature > 0, 0 < threshold < 1, 0 <= uncertain_band < 0.5", source=source)
+        if self.class_bias and (len(self.class_bias) != len(self.labels)
+                                or not all(isinstance(b, (int, float)) and math.isfinite(b) for b in self.class_bias)):
+            raise ModelError("E201", f"class_bias must be {len(self.labels)} finite numbers, one per label",
+                             source=source)
 
     def save(self, path: str | Path) -> None:
         Path(path, SETTINGS_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")

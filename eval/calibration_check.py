@@ -1,0 +1,108 @@
+"""Would a temperature plus class biases calibrate better than a temperature alone? The check fixed in
+eval/results/calibration/plan.md.
+
+The model's window logits (cached per fold by eval/pool_stack_check.py's helper) are pooled with the model's own
+pooling; step 1 compares out-of-fold calibration by temperature alone and by temperature plus biases on the
+calibration fold (5-fold CV, stratified by genre); step 2 fits the candidate on the whole calibration fold and
+compares it with the model as shipped on the test fold (paired bootstrap). Seeds are never read here. Prints
+figures and the fitted parameters.
+
+Usage:
+    python eval/calibration_check.py                       # the shipped model
+    python eval/calibration_check.py --model DIR --cache runs/pool-cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "training"))
+sys.path.insert(0, str(REPO / "eval"))
+
+from compare_models import paired_bootstrap
+from pool_stack_check import cached_logits
+from train import binary_and_genre_metrics, evaluation_folds
+
+from genre_detect.calibrate import fit_temperature, fit_temperature_bias
+from genre_detect.detector import Detector, default_model_dir
+from genre_detect.pool import pool_logits, softmax
+from genre_detect.settings import GENRES
+from genre_detect.training import TrainingArguments
+
+SAT = GENRES.index("satire")
+
+
+def nll(p: np.ndarray, genres: np.ndarray) -> float:
+    return float(-np.log(np.clip(p[np.arange(len(genres)), genres], 1e-12, None)).mean())
+
+
+def calibrated(pooled: np.ndarray, temperature: float, bias: np.ndarray | None = None) -> np.ndarray:
+    return softmax(pooled / temperature + (0 if bias is None else bias), 1.0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    ap.add_argument("--config", default=str(REPO / "training" / "minilm.yaml"), help="recipe that gives the folds")
+    ap.add_argument("--cache", default=str(REPO / "runs" / "pool-cache"), help="folder for cached window logits")
+    ap.add_argument("--boot", type=int, default=1000)
+    opts = ap.parse_args()
+    from sklearn.model_selection import StratifiedKFold
+
+    det = Detector(Path(opts.model or default_model_dir()))
+    s = det.settings
+    folds = evaluation_folds(TrainingArguments.from_file(opts.config, ["split=publisher"]))
+    cache = Path(opts.cache)
+
+    def pooled_fold(name: str) -> tuple[np.ndarray, np.ndarray]:
+        logits = cached_logits(det, folds[name], cache / f"{name}.npz")
+        pooled = np.stack([pool_logits(w, s.pooling, s.pool_sharpness, SAT) for w in logits])
+        return pooled, np.array([GENRES.index(d.genre) for d in folds[name]])
+
+    z, g = pooled_fold("calib")
+    oof = {"temperature": np.zeros((len(g), len(GENRES))), "temperature + bias": np.zeros((len(g), len(GENRES)))}
+    for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(z, g):
+        oof["temperature"][te] = calibrated(z[te], fit_temperature(z[tr], g[tr]))
+        t, b = fit_temperature_bias(z[tr], g[tr])
+        oof["temperature + bias"][te] = calibrated(z[te], t, b)
+    print(f"Step 1, calibration fold ({len(g)} documents, {int((g == SAT).sum())} satire), 5-fold CV out-of-fold:")
+    print("| calibration | 3-class NLL | binary macro-F1 | ECE |\n|---|---:|---:|---:|")
+    rows = {}
+    for name, p in oof.items():
+        m = binary_and_genre_metrics(p, g, s.threshold)
+        rows[name] = (nll(p, g), m["binary_macro_f1"])
+        print(f"| {name} | {rows[name][0]:.4f} | {m['binary_macro_f1']:.3f} | {m['ece']:.3f} |")
+    d_nll = rows["temperature + bias"][0] - rows["temperature"][0]
+    d_f1 = rows["temperature + bias"][1] - rows["temperature"][1]
+    passed = d_nll <= -0.005 and d_f1 >= -0.010
+    print(f"candidate minus temperature: NLL {d_nll:+.4f}, binary macro-F1 {d_f1:+.3f} -> step 1 "
+          f"{'passed' if passed else 'failed (needs NLL <= -0.005 and macro-F1 >= -0.010)'}")
+    t, b = fit_temperature_bias(z, g)
+    print(f"fitted on the whole calibration fold: T = {t:.4f}, biases {dict(zip(GENRES, np.round(b, 4).tolist()))} "
+          f"(the model's own: T = {s.temperature:.4f}, biases {s.class_bias or 'none'})")
+    if not passed:
+        print("Step 1 failed: the test fold is not scored for the candidate; the experiment closes here.")
+        return
+
+    zt, gt = pooled_fold("test")
+    # The baseline is temperature alone fitted on the whole calibration fold: what v3 shipped with before this
+    # check (T = 1.5321), and reproducible after the candidate has shipped.
+    t0 = fit_temperature(z, g)
+    print(f"\nStep 2, test fold ({len(gt)} documents): temperature + bias (candidate) vs temperature alone, "
+          f"T = {t0:.4f} (baseline):")
+    shipped, cand = calibrated(zt, t0), calibrated(zt, t, b)
+    worse = paired_bootstrap(shipped, cand, gt, s.threshold, s.threshold, boot=opts.boot)
+    ece_up = binary_and_genre_metrics(cand, gt, s.threshold)["ece"] > binary_and_genre_metrics(
+        shipped, gt, s.threshold)["ece"]
+    ok = not worse and not ece_up
+    print(f"measurably worse: {', '.join(worse) or 'none'}; test ECE {'higher' if ece_up else 'not higher'} "
+          f"-> step 2 {'passed' if ok else 'failed'}")
+
+
+if __name__ == "__main__":
+    main()
