@@ -1,5 +1,8 @@
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -7,6 +10,8 @@ from genre_detect.data import Document, dedupe, publisher_split, random_split
 from genre_detect.errors import UsageError
 from genre_detect.model_card import ModelCardData
 from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _doc(i, genre, pub, n=50):
@@ -125,3 +130,20 @@ def test_splice_documents_are_balanced_and_built_from_given_docs():
         assert "alliance" in d.text
         assert ("banana" in d.text) == (d.genre == "satire")
         assert ("harbour" in d.text) == (d.genre == "opinion")
+
+
+def test_model_card_states_the_calibration():
+    card = ModelCardData(name="m", metrics={}, settings={"temperature": 1.5, "labels": ["opinion", "reporting",
+                                                                                        "satire"]}).render()
+    assert "temperature (T = 1.500) and no class biases" in card
+    card = ModelCardData(name="m", metrics={}, settings={"temperature": 1.5, "labels": ["opinion", "reporting",
+                         "satire"], "class_bias": [0.0, -0.5, -1.25]}).render()
+    assert "class biases (opinion +0.000, reporting -0.500, satire -1.250)" in card
+
+
+def test_recalibrate_needs_a_finished_run(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "training" / "train.py"), str(REPO / "training" / "minilm.yaml"),
+                           f"output_dir={tmp_path / 'none'}", "--recalibrate"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 2 and "--recalibrate needs a finished run" in proc.stderr
+    assert "Traceback" not in proc.stderr
