@@ -1,7 +1,7 @@
 """Would a temperature plus class biases calibrate better than a temperature alone? The check fixed in
 eval/results/calibration/plan.md.
 
-The model's window logits (cached per fold by eval/pool_stack_check.py's helper) are pooled with the model's own
+The model's window logits (cached per model file by eval/fold_cache.py) are pooled with the model's own
 pooling; step 1 compares out-of-fold calibration by temperature alone and by temperature plus biases on the
 calibration fold (5-fold CV, stratified by genre); step 2 fits the candidate on the whole calibration fold and
 compares it with the model as shipped on the test fold (paired bootstrap). Seeds are never read here. Prints
@@ -20,19 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "training"))
-sys.path.insert(0, str(REPO / "eval"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare_models import paired_bootstrap
-from pool_stack_check import cached_logits
-from train import binary_and_genre_metrics, evaluation_folds
+from fold_cache import FoldLogits, add_arguments
+from train import binary_and_genre_metrics
 
 from genre_detect.calibrate import fit_temperature, fit_temperature_bias
-from genre_detect.detector import Detector, default_model_dir
-from genre_detect.pool import pool_logits, softmax
+from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
-from genre_detect.training import TrainingArguments
 
 SAT = GENRES.index("satire")
 
@@ -41,35 +37,25 @@ def nll(p: np.ndarray, genres: np.ndarray) -> float:
     return float(-np.log(np.clip(p[np.arange(len(genres)), genres], 1e-12, None)).mean())
 
 
-def calibrated(pooled: np.ndarray, temperature: float, bias: np.ndarray | None = None) -> np.ndarray:
-    return softmax(pooled / temperature + (0 if bias is None else bias), 1.0)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    ap.add_argument("--config", default=str(REPO / "training" / "minilm.yaml"), help="recipe that gives the folds")
-    ap.add_argument("--cache", default=str(REPO / "runs" / "pool-cache"), help="folder for cached window logits")
-    ap.add_argument("--boot", type=int, default=1000)
+    add_arguments(ap)
     opts = ap.parse_args()
     from sklearn.model_selection import StratifiedKFold
 
-    det = Detector(Path(opts.model or default_model_dir()))
-    s = det.settings
-    folds = evaluation_folds(TrainingArguments.from_file(opts.config, ["split=publisher"]))
-    cache = Path(opts.cache)
+    data = FoldLogits(opts)
+    s = data.det.settings
 
     def pooled_fold(name: str) -> tuple[np.ndarray, np.ndarray]:
-        logits = cached_logits(det, folds[name], cache / f"{name}.npz")
-        pooled = np.stack([pool_logits(w, s.pooling, s.pool_sharpness, SAT) for w in logits])
-        return pooled, np.array([GENRES.index(d.genre) for d in folds[name]])
+        pooled = np.stack([pool_logits(w, s.pooling, s.pool_sharpness, SAT) for w in data.logits(name)])
+        return pooled, np.array([GENRES.index(d.genre) for d in data.folds[name]])
 
     z, g = pooled_fold("calib")
     oof = {"temperature": np.zeros((len(g), len(GENRES))), "temperature + bias": np.zeros((len(g), len(GENRES)))}
     for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(z, g):
-        oof["temperature"][te] = calibrated(z[te], fit_temperature(z[tr], g[tr]))
+        oof["temperature"][te] = calibrate(z[te], fit_temperature(z[tr], g[tr]))
         t, b = fit_temperature_bias(z[tr], g[tr])
-        oof["temperature + bias"][te] = calibrated(z[te], t, b)
+        oof["temperature + bias"][te] = calibrate(z[te], t, b)
     print(f"Step 1, calibration fold ({len(g)} documents, {int((g == SAT).sum())} satire), 5-fold CV out-of-fold:")
     print("| calibration | 3-class NLL | binary macro-F1 | ECE |\n|---|---:|---:|---:|")
     rows = {}
@@ -95,7 +81,7 @@ def main() -> None:
     t0 = fit_temperature(z, g)
     print(f"\nStep 2, test fold ({len(gt)} documents): temperature + bias (candidate) vs temperature alone, "
           f"T = {t0:.4f} (baseline):")
-    shipped, cand = calibrated(zt, t0), calibrated(zt, t, b)
+    shipped, cand = calibrate(zt, t0), calibrate(zt, t, b)
     worse = paired_bootstrap(shipped, cand, gt, s.threshold, s.threshold, boot=opts.boot)
     ece_up = binary_and_genre_metrics(cand, gt, s.threshold)["ece"] > binary_and_genre_metrics(
         shipped, gt, s.threshold)["ece"]

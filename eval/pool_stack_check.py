@@ -8,7 +8,7 @@ rerun only refits. Seeds are never read here. Prints figures.
 
 Usage:
     python eval/pool_stack_check.py                       # the shipped model
-    python eval/pool_stack_check.py --model DIR --cache runs/pool-cache
+    python eval/pool_stack_check.py --model DIR --cache runs/pool-cache   # logits kept per model file
 """
 
 from __future__ import annotations
@@ -19,34 +19,17 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "training"))
-sys.path.insert(0, str(REPO / "eval"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from compare_models import paired_bootstrap
-from train import doc_window_logits, evaluation_folds
+from fold_cache import FoldLogits, add_arguments
 
 from genre_detect.calibrate import fit_temperature
-from genre_detect.detector import Detector, default_model_dir
+from genre_detect.detector import Detector
 from genre_detect.pool import calibrate, pool_logits, satire_margin, softmax
 from genre_detect.settings import GENRES
-from genre_detect.training import TrainingArguments
 
 SAT = GENRES.index("satire")
-
-
-def cached_logits(det: Detector, docs: list, path: Path) -> list[np.ndarray]:
-    """Window logits of each document, from ``path`` (an .npz of stacked windows and offsets) when it exists."""
-    if path.is_file():
-        z = np.load(path)
-        flat, offsets = z["flat"], z["offsets"]
-        if len(offsets) == len(docs) + 1:
-            return [flat[offsets[i] : offsets[i + 1]] for i in range(len(docs))]
-    logits = doc_window_logits(det, [d.text for d in docs])
-    offsets = np.cumsum([0] + [len(w) for w in logits])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, flat=np.concatenate(logits), offsets=offsets)
-    return logits
 
 
 def features(window_logits: list[np.ndarray]) -> np.ndarray:
@@ -90,6 +73,7 @@ def log_loss(p_sat: np.ndarray, y: np.ndarray) -> float:
 def cross_validate(calib: list[np.ndarray], genres: np.ndarray, det: Detector, folds: int = 5) -> dict:
     """Step 1: out-of-fold satire probabilities for the model's own pooling (temperature refitted in-fold) and the
     stacker, on the calibration fold only."""
+    from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold
 
     s = det.settings
@@ -101,32 +85,19 @@ def cross_validate(calib: list[np.ndarray], genres: np.ndarray, det: Detector, f
         oof["own pooling"][te] = pooled_proba([calib[i] for i in te], s.pooling, s.pool_sharpness, t)[:, SAT]
         stack = Stacker(t).fit([calib[i] for i in tr], y[tr])
         oof["stacker"][te] = stack.predict_proba([calib[i] for i in te])[:, SAT]
-    out = {}
-    for name, p in oof.items():
-        pred = (p >= 0.5).astype(int)
-        f1s = []
-        for cls in (0, 1):
-            tp, fp = np.sum((pred == cls) & (y == cls)), np.sum((pred == cls) & (y != cls))
-            fn = np.sum((pred != cls) & (y == cls))
-            f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-        out[name] = {"binary_macro_f1": float(np.mean(f1s)), "log_loss": log_loss(p, y)}
-    return out
+    return {name: {"binary_macro_f1": float(f1_score(y, (p >= 0.5).astype(int), average="macro")),
+                   "log_loss": log_loss(p, y)} for name, p in oof.items()}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    ap.add_argument("--config", default=str(REPO / "training" / "minilm.yaml"), help="recipe that gives the folds")
-    ap.add_argument("--cache", default=str(REPO / "runs" / "pool-cache"), help="folder for cached window logits")
-    ap.add_argument("--boot", type=int, default=1000)
+    add_arguments(ap)
     ap.add_argument("--force-test", action="store_true", help="score the test fold even if step 1 fails")
     opts = ap.parse_args()
-    det = Detector(Path(opts.model or default_model_dir()))
-    s = det.settings
-    folds = evaluation_folds(TrainingArguments.from_file(opts.config, ["split=publisher"]))
-    cache = Path(opts.cache)
-    calib = cached_logits(det, folds["calib"], cache / "calib.npz")
-    g_calib = np.array([GENRES.index(d.genre) for d in folds["calib"]])
+    data = FoldLogits(opts)
+    det, s = data.det, data.det.settings
+    calib = data.logits("calib")
+    g_calib = np.array([GENRES.index(d.genre) for d in data.folds["calib"]])
     print(f"calibration fold: {len(calib)} documents, {int((g_calib == SAT).sum())} satire, "
           f"{sum(len(w) for w in calib)} windows")
 
@@ -150,8 +121,8 @@ def main() -> None:
         print("Step 1 failed: the test fold is not scored for the stacker; the experiment closes here.")
         return
 
-    test = cached_logits(det, folds["test"], cache / "test.npz")
-    g_test = np.array([GENRES.index(d.genre) for d in folds["test"]])
+    test = data.logits("test")
+    g_test = np.array([GENRES.index(d.genre) for d in data.folds["test"]])
     probs = {"shipped": pooled_proba(test, s.pooling, s.pool_sharpness, s.temperature, s.class_bias),
              "stacker": stack.predict_proba(test)}
     print(f"\nStep 2, test fold ({len(test)} documents), stacker (candidate) vs shipped pooling (baseline):")
