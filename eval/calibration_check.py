@@ -82,9 +82,8 @@ def main() -> None:
     print(f"\nStep 2, test fold ({len(gt)} documents): temperature + bias (candidate) vs temperature alone, "
           f"T = {t0:.4f} (baseline):")
     shipped, cand = calibrate(zt, t0), calibrate(zt, t, b)
-    worse = paired_bootstrap(shipped, cand, gt, s.threshold, s.threshold, boot=opts.boot)
-    ece_up = binary_and_genre_metrics(cand, gt, s.threshold)["ece"] > binary_and_genre_metrics(
-        shipped, gt, s.threshold)["ece"]
+    worse, full = paired_bootstrap(shipped, cand, gt, s.threshold, s.threshold, boot=opts.boot)
+    ece_up = full["candidate"]["ece"] > full["baseline"]["ece"]
     ok = not worse and not ece_up
     print(f"measurably worse: {', '.join(worse) or 'none'}; test ECE {'higher' if ece_up else 'not higher'} "
           f"-> step 2 {'passed' if ok else 'failed'}")

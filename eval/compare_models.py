@@ -34,10 +34,10 @@ KEYS = ("binary_macro_f1", "satire_f1", "roc_auc", "genre_macro_f1", "ece")
 
 
 def paired_bootstrap(p_base: np.ndarray, p_cand: np.ndarray, genres: np.ndarray, t_base: float, t_cand: float,
-                     boot: int = 1000, seed: int = 0) -> list[str]:
+                     boot: int = 1000, seed: int = 0) -> tuple[list[str], dict[str, dict]]:
     """Print the table of candidate-minus-baseline differences with 95% intervals from paired document resamples;
     return the metrics that are measurably worse (interval wholly on the bad side: above 0 for ECE, below for
-    the others)."""
+    the others) and both models' metrics on the whole fold (``{"baseline": ..., "candidate": ...}``)."""
     full = {"baseline": binary_and_genre_metrics(p_base, genres, t_base),
             "candidate": binary_and_genre_metrics(p_cand, genres, t_cand)}
     rng = np.random.default_rng(seed)
@@ -58,7 +58,7 @@ def paired_bootstrap(p_base: np.ndarray, p_cand: np.ndarray, genres: np.ndarray,
               f"{full['candidate'][k] - full['baseline'][k]:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
         if (lo > 0) if k == "ece" else (hi < 0):
             worse.append(k)
-    return worse
+    return worse, full
 
 
 def main() -> None:

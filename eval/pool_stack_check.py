@@ -3,8 +3,8 @@
 A model's window satire margins are pooled two ways: the model's own pooling and temperature, and a logistic
 regression over ``mean(margin)`` and ``max(margin)`` fitted on the calibration fold. Step 1 compares them by
 5-fold cross-validation on the calibration fold; only if the stacker passes is it fitted on the whole fold and
-compared with the model as shipped on the test fold (paired bootstrap). Window logits are cached per fold, so a
-rerun only refits. Seeds are never read here. Prints figures.
+compared with the model as shipped on the test fold (paired bootstrap). Window logits are cached per model file
+(eval/fold_cache.py), so a rerun only refits. Seeds are never read here. Prints figures.
 
 Usage:
     python eval/pool_stack_check.py                       # the shipped model
@@ -126,7 +126,7 @@ def main() -> None:
     probs = {"shipped": pooled_proba(test, s.pooling, s.pool_sharpness, s.temperature, s.class_bias),
              "stacker": stack.predict_proba(test)}
     print(f"\nStep 2, test fold ({len(test)} documents), stacker (candidate) vs shipped pooling (baseline):")
-    worse = paired_bootstrap(probs["shipped"], probs["stacker"], g_test, s.threshold, s.threshold, boot=opts.boot)
+    worse, _ = paired_bootstrap(probs["shipped"], probs["stacker"], g_test, s.threshold, s.threshold, boot=opts.boot)
     print(f"measurably worse: {', '.join(worse) or 'none'} -> step 2 {'failed' if worse else 'passed'}")
 
 

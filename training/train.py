@@ -119,8 +119,8 @@ def main() -> None:
     model_dir = out / "model"
     fp32_file = out / "model.fp32.onnx"
     if opts.recalibrate:
-        if not all((p / n).is_file() for p, n in ((ckpt, "training_run.json"), (model_dir, "model.onnx"),
-                                                   (model_dir, "genre_detect.json"), (fp32_file.parent, fp32_file.name))):
+        needed = (ckpt / "training_run.json", model_dir / "model.onnx", model_dir / "genre_detect.json", fp32_file)
+        if not all(p.is_file() for p in needed):
             ap.error(f"--recalibrate needs a finished run in {out} (checkpoint/training_run.json, model/, "
                      "model.fp32.onnx)")
         settings = ModelSettings.from_dir(model_dir)
