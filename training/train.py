@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from genre_detect.calibrate import choose_pooling, fit_temperature_bias
+from genre_detect.calibrate import choose_pooling, fit_register_bias, fit_temperature_bias
 from genre_detect.data import describe, load_documents, publisher_split, random_split
 from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.export import export_model
@@ -96,7 +96,7 @@ def score_fold(det: Detector, docs, words: int | None = None) -> np.ndarray:
     s = det.settings
     logits = doc_window_logits(det, texts)
     pooled = np.stack([pool_logits(w, s.pooling, s.pool_sharpness, det.satire_index) for w in logits])
-    return calibrate(pooled, s.temperature, s.class_bias)
+    return calibrate(pooled, s.temperature, s.class_bias, s.register_bias, det.satire_index)
 
 
 def main() -> None:
@@ -155,6 +155,23 @@ def main() -> None:
         f"T={cal.temperature:.3f})")
     settings.pooling, settings.pool_sharpness = cal.pooling, cal.sharpness
     settings.temperature, settings.class_bias = temperature, [float(b) for b in bias]
+    settings.register_bias = []
+    register_info = None
+    if args.calib_writers:
+        # Register-aware satire bias: the calibration fold plus the pairs of writers held out of training.
+        from genre_detect.written import load_written_pairs
+
+        written = load_written_pairs(args.written_dir, args.calib_writers)
+        w_logits = doc_window_logits(det, [t.text for t in written])
+        w_pooled = np.stack([pool_logits(w, cal.pooling, cal.sharpness, det.satire_index) for w in w_logits])
+        w_genres = np.array([GENRES.index("satire" if t.label == "satire" else "opinion") for t in written])
+        settings.register_bias = fit_register_bias(np.concatenate([pooled, w_pooled]),
+                                                   np.concatenate([calib_genres, w_genres]), temperature, bias,
+                                                   det.satire_index)
+        register_info = {"writers": args.calib_writers, "n_written": len(written),
+                         "register_bias": settings.register_bias}
+        log(f"calibration: register biases {np.round(settings.register_bias, 3).tolist()} "
+            f"(calibration fold + {len(written)} texts of writers {', '.join(args.calib_writers)})")
     settings.save(model_dir)
     det = Detector(model_dir)
 
@@ -196,6 +213,7 @@ def main() -> None:
     metrics["calibration"] = {"pooling": cal.pooling, "sharpness": cal.sharpness, "temperature": settings.temperature,
                               "class_bias": settings.class_bias, "temperature_alone": cal.temperature,
                               "calib_macro_f1": cal.calib_macro_f1, "candidates": cal.candidates,
+                              "register": register_info,
                               "n_calib": len(folds["calib"])}
     compare = Path(opts.compare)
     if args.split == "publisher" and compare.is_file():

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pool import pool_logits, softmax
+from .pool import pool_logits, register_offsets, softmax
 
-__all__ = ["POOLING_CANDIDATES", "Calibration", "choose_pooling", "fit_temperature", "fit_temperature_bias"]
+__all__ = ["POOLING_CANDIDATES", "Calibration", "choose_pooling", "fit_register_bias", "fit_temperature",
+           "fit_temperature_bias"]
 
 # (method, sharpness) pairs tried on the calibration fold.
 POOLING_CANDIDATES = [("mean", 0.0), ("softmax_mean", 0.5), ("softmax_mean", 1.0), ("softmax_mean", 2.0)]
@@ -68,6 +69,43 @@ def fit_temperature_bias(logits: np.ndarray, labels: np.ndarray) -> tuple[float,
 
     res = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B")
     return float(np.exp(-res.x[0])), np.concatenate([[0.0], res.x[1:]])
+
+
+def fit_register_bias(logits: np.ndarray, labels: np.ndarray, temperature: float, bias: np.ndarray | list[float],
+                      satire_index: int, bound: float = 6.0) -> list[float]:
+    """One extra satire bias per register, each minimising the NLL of the documents read as that register.
+
+    ``z = logits / T + bias``; a document's register is the sincere genre with the higher ``z``. For each register
+    the offset ``d`` on the satire logit minimises the mean NLL of ``softmax(z + d * e_satire)`` over the documents of
+    that register (a one-dimensional convex problem, bounded to ``[-bound, bound]``; 0 where a register has no
+    document of both kinds). The satire entry itself is always 0. The documents should hold whole publishers and
+    writers out of training (the calibration fold plus held-out writers' pairs), never the seeds.
+    """
+    from scipy.optimize import minimize_scalar
+
+    z = np.asarray(logits, dtype=np.float64) / temperature + np.asarray(bias if len(bias) else 0.0)
+    labels = np.asarray(labels)
+    n = z.shape[1]
+    sat = satire_index % n
+    masked = np.where(np.arange(n) == sat, -np.inf, z)
+    register = masked.argmax(axis=1)
+    out = [0.0] * n
+    for r in range(n):
+        if r == sat:
+            continue
+        idx = register == r
+        y = labels[idx]
+        if not ((y == sat).any() and (y != sat).any()):
+            continue
+        zr = z[idx]
+
+        def nll(d: float, zr=zr, y=y) -> float:
+            q = softmax(zr + d * (np.arange(n) == sat))
+            return float(-np.log(np.clip(q[np.arange(len(y)), y], 1e-12, None)).mean())
+
+        out[r] = float(minimize_scalar(nll, bounds=(-bound, bound), method="bounded").x)
+    assert register_offsets(z[:1], out, sat).shape == z[:1].shape
+    return out
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["calibrate", "pool_logits", "satire_margin", "softmax"]
+__all__ = ["calibrate", "pool_logits", "register_offsets", "satire_margin", "softmax"]
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -25,13 +25,36 @@ def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def calibrate(logits: np.ndarray, temperature: float, bias: list[float] | np.ndarray | None = None) -> np.ndarray:
+def calibrate(logits: np.ndarray, temperature: float, bias: list[float] | np.ndarray | None = None,
+              register_bias: list[float] | np.ndarray | None = None, satire_index: int = -1) -> np.ndarray:
     """Calibrated probabilities ``softmax(logits / temperature + bias)`` along the last axis; no bias when
-    ``bias`` is empty or None (models calibrated by temperature alone)."""
+    ``bias`` is empty or None (models calibrated by temperature alone).
+
+    ``register_bias`` (one number per label, or empty) adds a further bias to the satire logit that depends on the
+    text's register: the sincere genre (``opinion`` or ``reporting``) with the higher calibrated logit. A threshold
+    learnt on news is wrong for analysis, so a model may carry a different satire offset for each register
+    (:func:`genre_detect.calibrate.fit_register_bias`).
+    """
     z = np.asarray(logits, dtype=np.float64) / temperature
     if bias is not None and len(bias):
         z = z + np.asarray(bias, dtype=np.float64)
+    if register_bias is not None and len(register_bias) and any(register_bias):
+        z = z + register_offsets(z, register_bias, satire_index)
     return softmax(z)
+
+
+def register_offsets(z: np.ndarray, register_bias: list[float] | np.ndarray, satire_index: int) -> np.ndarray:
+    """The register term of :func:`calibrate`: ``register_bias[r]`` on the satire column, where ``r`` is the
+    argmax of the non-satire columns of ``z``."""
+    z = np.asarray(z, dtype=np.float64)
+    n = z.shape[-1]
+    sat = satire_index % n
+    rb = np.asarray(register_bias, dtype=np.float64)
+    masked = np.where(np.arange(n) == sat, -np.inf, z)
+    register = masked.argmax(axis=-1)
+    out = np.zeros_like(z)
+    out[..., sat] = rb[register]
+    return out
 
 
 def satire_margin(logits: np.ndarray, satire_index: int) -> np.ndarray:

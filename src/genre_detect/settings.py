@@ -39,6 +39,9 @@ class ModelSettings:
         temperature: calibration temperature applied to pooled logits (fitted on a held-out split).
         class_bias: one calibration bias per label, added after the temperature (``softmax(z / T + b)``, fitted
             with it on the held-out split); empty for a model calibrated by temperature alone.
+        register_bias: an extra satire bias per register, one number per label (the entry of the register a text
+            is read as: its more likely sincere genre); empty for none. Fitted on the calibration fold plus
+            hand-written pairs of writers held out of training (``genre_detect.calibrate.fit_register_bias``).
         threshold: ``satire_probability`` at or above which the label is ``satire``.
         uncertain_band: half-width of the band around ``threshold`` reported as ``uncertain``.
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
@@ -58,6 +61,7 @@ class ModelSettings:
     pool_sharpness: float = 0.0
     temperature: float = 1.0
     class_bias: list[float] = field(default_factory=list)
+    register_bias: list[float] = field(default_factory=list)
     threshold: float = 0.5
     uncertain_band: float = 0.15
     max_chars: int = 200_000
@@ -93,6 +97,11 @@ class ModelSettings:
         if self.class_bias and (len(self.class_bias) != len(self.labels)
                                 or not all(isinstance(b, (int, float)) and math.isfinite(b) for b in self.class_bias)):
             raise ModelError("E201", f"class_bias must be {len(self.labels)} finite numbers, one per label",
+                             source=source)
+
+        if self.register_bias and (len(self.register_bias) != len(self.labels) or not all(
+                isinstance(b, (int, float)) and math.isfinite(b) for b in self.register_bias)):
+            raise ModelError("E201", f"register_bias must be {len(self.labels)} finite numbers, one per label",
                              source=source)
 
     def save(self, path: str | Path) -> None:

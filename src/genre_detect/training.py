@@ -26,7 +26,7 @@ from .data import SHORT_TEXT_PREFIXES, Document, describe, load_documents, publi
 from .errors import UsageError, require
 from .normalise import normalise, strip_shortcuts
 from .settings import GENRES
-from .written import DEFAULT_WRITTEN_DIR
+from .written import DEFAULT_WRITTEN_DIR, check_training_writers
 
 __all__ = ["TrainingArguments", "train", "base_model_path", "check_base_weights", "load_checkpoint",
            "OFFICIAL_SHA256"]
@@ -73,6 +73,13 @@ class TrainingArguments:
             empty switches it off. Keep the development and test writers out. Both sides get
             ``crops_per_doc['written']`` crops.
         mask_names: replace names by a placeholder in the model's view (topic and era live in names).
+        readout: which hidden states feed the head: ``last`` (the last layer, as v1-v3), ``mix`` (a learned
+            softmax-weighted mix of every layer's output, ELMo-style, initialised uniform), or ``layer:K`` (layer K
+            of the encoder, 1-based; the layers above it are dropped, so the model also gets cheaper).
+            ``../shared/research/encoders.md``: register is read best at 2/3 depth by a frozen probe.
+        calib_writers: hand-written writers held out of training whose pairs join the calibration fold for the
+            register-aware satire bias (:func:`genre_detect.calibrate.fit_register_bias`); never a dev/test writer
+            and never a training writer.
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
@@ -102,6 +109,8 @@ class TrainingArguments:
     written_dir: str = DEFAULT_WRITTEN_DIR
     written_writers: list[str] = field(default_factory=list)
     mask_names: bool = False
+    readout: str = "last"
+    calib_writers: list[str] = field(default_factory=list)
     bf16: bool = True
     threads: int = 2
     limit_docs: int | None = None
@@ -148,32 +157,53 @@ def _build_classifier_class():
     transformers = require("transformers", "train")
 
     class GenreClassifier(torch.nn.Module):
-        """BERT encoder, attention-masked mean pooling (as all-MiniLM-L6-v2 was trained), dropout, linear head."""
+        """BERT encoder, attention-masked mean pooling (as all-MiniLM-L6-v2 was trained), dropout, linear head.
 
-        def __init__(self, encoder, num_labels: int, dropout: float = 0.1) -> None:
+        ``readout`` picks the hidden states that are pooled: ``last``, ``mix`` (softmax-weighted sum of every
+        layer's output with learned weights) or ``layer:K`` (the encoder is cut after layer K).
+        """
+
+        def __init__(self, encoder, num_labels: int, dropout: float = 0.1, readout: str = "last") -> None:
             super().__init__()
+            readout = check_readout(readout, encoder.config.num_hidden_layers)
+            if readout.startswith("layer:"):
+                keep = int(readout.split(":")[1])
+                encoder.encoder.layer = encoder.encoder.layer[:keep]
+                encoder.config.num_hidden_layers = keep
+            self.readout = readout
             self.encoder = encoder
             self.dropout = torch.nn.Dropout(dropout)
             self.head = torch.nn.Linear(encoder.config.hidden_size, num_labels)
+            if readout == "mix":
+                self.layer_weights = torch.nn.Parameter(torch.zeros(encoder.config.num_hidden_layers))
 
         def forward(self, input_ids, attention_mask):
-            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            if self.readout == "mix":
+                out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
+                stacked = torch.stack(out.hidden_states[1:], dim=0)        # (layers, batch, seq, hidden)
+                w = torch.softmax(self.layer_weights, dim=0).to(stacked.dtype)
+                hidden = (w[:, None, None, None] * stacked).sum(0)
+            else:
+                hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(self.dropout(pooled))
 
         @classmethod
-        def from_base(cls, path: Path, num_labels: int) -> "GenreClassifier":
+        def from_base(cls, path: Path, num_labels: int, readout: str = "last") -> "GenreClassifier":
             encoder = transformers.AutoModel.from_pretrained(str(path), add_pooling_layer=False)
-            return cls(encoder, num_labels)
+            return cls(encoder, num_labels, readout=readout)
 
         @classmethod
         def from_checkpoint(cls, path: Path) -> "GenreClassifier":
             from safetensors.torch import load_file
 
             config = transformers.AutoConfig.from_pretrained(str(path))
+            readout = getattr(config, "genre_detect_readout", "last")
+            # A ``layer:K`` checkpoint was saved with K layers already; its readout is the (new) last layer.
             encoder = transformers.AutoModel.from_config(config, add_pooling_layer=False)
-            model = cls(encoder, len(config.id2label))
+            model = cls(encoder, len(config.id2label), readout="last" if readout.startswith("layer:") else readout)
+            model.readout_name = readout
             model.load_state_dict(load_file(str(path / "model.safetensors")))
             return model.eval()
 
@@ -184,6 +214,7 @@ def _build_classifier_class():
             cfg = self.encoder.config
             cfg.id2label = dict(enumerate(GENRES))
             cfg.label2id = {g: i for i, g in enumerate(GENRES)}
+            cfg.genre_detect_readout = getattr(self, "readout_name", self.readout)
             cfg.save_pretrained(str(path))
             state = {k: v.detach().contiguous() for k, v in self.state_dict().items()}
             save_file(state, str(path / "model.safetensors"))
@@ -193,6 +224,16 @@ def _build_classifier_class():
                     (path / name).write_bytes(src.read_bytes())
 
     return GenreClassifier
+
+
+def check_readout(readout: str, num_layers: int) -> str:
+    """Validate a ``readout`` setting (``last``, ``mix`` or ``layer:K`` with 1 <= K <= num_layers)."""
+    if readout in ("last", "mix"):
+        return readout
+    if readout.startswith("layer:") and readout[6:].isdigit() and 1 <= int(readout[6:]) <= num_layers:
+        return readout
+    raise UsageError("E300", f"readout must be 'last', 'mix' or 'layer:K' with 1 <= K <= {num_layers}, "
+                             f"not {readout!r}")
 
 
 def load_checkpoint(path: str | Path):
@@ -272,7 +313,7 @@ def parody_documents(docs: list[Document], n: int, rng: random.Random) -> list[D
 
 def written_documents(root: str, writers: list[str]) -> list[Document]:
     """The hand-written pairs of ``writers`` as training documents: parody as satire, twin as opinion."""
-    from .written import check_training_writers, load_written_pairs
+    from .written import load_written_pairs
 
     check_training_writers(writers)
     return [Document(f"written:{t.id}", t.text, "satire" if t.label == "satire" else "opinion", "written",
@@ -360,13 +401,18 @@ def train(args: TrainingArguments) -> Path:
         train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
     if args.parody_docs:
         train_docs = train_docs + parody_documents(train_docs, args.parody_docs, random.Random(args.seed + 2))
+    overlap = set(args.written_writers) & set(args.calib_writers)
+    if overlap:
+        raise UsageError("E300", f"writers {', '.join(sorted(overlap))} cannot both train and calibrate")
+    check_training_writers(args.calib_writers)
     if args.written_writers:
         written = written_documents(args.written_dir, args.written_writers)
         _log(f"{len(written) // 2} hand-written pairs from writers {', '.join(args.written_writers)}")
         train_docs = train_docs + written
     items = _tokenise(train_docs, tokenizer, args.mask_names)
 
-    model = _build_classifier_class().from_base(base, len(GENRES))
+    model = _build_classifier_class().from_base(base, len(GENRES), readout=args.readout)
+    _log(f"readout: {args.readout}")
     model.train()
     rng = random.Random(args.seed)
     first = sample_windows(items, args, rng, cls_id, sep_id)
