@@ -157,8 +157,9 @@ class Detector:
     def _finish(self, prep: Prepared, logits: np.ndarray) -> Prediction:
         s = self.settings
         pooled = pool_logits(logits, s.pooling, s.pool_sharpness, self.satire_index)
-        probs = calibrate(pooled, s.temperature, s.class_bias)
-        win_probs = calibrate(logits, s.temperature, s.class_bias)[:, self.satire_index]
+        probs = calibrate(pooled, s.temperature, s.class_bias, s.register_bias, self.satire_index)
+        win_probs = calibrate(logits, s.temperature, s.class_bias, s.register_bias,
+                              self.satire_index)[:, self.satire_index]
         p_sat = float(probs[self.satire_index])
         label = "satire" if p_sat >= s.threshold else "sincere"
         return Prediction(
