@@ -29,6 +29,12 @@ CODES = {
     "E601": "the feedback store could not record the entry",
     "E602": "request body is larger than the service limit",
     "E603": "request is malformed (not JSON, or fields missing or invalid)",
+    "E604": "the service needs an API token, or the one given is wrong",
+    "E605": "too many requests for this token (per minute, or explanations at once)",
+    "E606": "the service is busy (its queue is full); retry later",
+    "E607": "the token file is missing or malformed",
+    "E608": "refusing to serve beyond loopback without tokens (give --tokens, or --no-auth deliberately)",
+    "E609": "the service cannot listen on the address and port (in use, or not permitted)",
     "E699": "internal server error (details are in the server log only)",
 }
 
