@@ -70,3 +70,58 @@ def test_bad_class_bias_is_a_coded_model_error(tiny_model_copy, bias):
     with pytest.raises(ModelError) as info:
         Detector.load(tiny_model_copy)
     assert info.value.code == "E201"
+
+
+def test_register_bias_moves_only_the_register_it_names():
+    # Row 0 reads as opinion (its larger sincere logit), row 1 as reporting.
+    z = np.array([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0]])
+    out = calibrate(z, 1.0, [], [1.5, 0.0, 0.0], satire_index=2)
+    assert np.allclose(out[0], softmax(z[0] + [0.0, 0.0, 1.5]))
+    assert np.allclose(out[1], softmax(z[1]))
+    assert np.allclose(calibrate(z, 1.0, [], []), softmax(z))
+
+
+def test_fit_register_bias_recovers_a_register_offset():
+    from genre_detect.calibrate import fit_register_bias
+
+    rng = np.random.default_rng(1)
+    z = rng.normal(scale=1.5, size=(6000, 3))
+    # Satire is under-called by 2 nats in the opinion register only.
+    offset = np.where(z[:, 0] > z[:, 1], 2.0, 0.0)
+    p = softmax(z + np.stack([np.zeros_like(offset), np.zeros_like(offset), offset], axis=1))
+    y = np.array([rng.choice(3, p=row) for row in p])
+    rb = fit_register_bias(z, y, 1.0, [0.0, 0.0, 0.0], satire_index=2)
+    assert rb[0] == pytest.approx(2.0, abs=0.25)
+    assert rb[1] == pytest.approx(0.0, abs=0.25)
+    assert rb[2] == 0.0
+
+
+def test_fit_register_bias_leaves_a_register_without_both_kinds_alone():
+    from genre_detect.calibrate import fit_register_bias
+
+    z = np.array([[2.0, 0.0, 0.0], [1.0, 0.0, 0.5], [0.0, 2.0, 0.0], [0.0, 2.0, 1.0]])
+    y = np.array([0, 0, 1, 2])
+    rb = fit_register_bias(z, y, 1.0, [], satire_index=2)
+    assert rb[0] == 0.0 and rb[1] != 0.0
+
+
+def test_detector_applies_register_bias(tiny_model_copy, tiny_detector):
+    plain = tiny_detector.predict(TEXT)
+    register = max(("opinion", "reporting"), key=lambda g: plain.genre_scores[g])
+    rb = [0.0, 0.0, 0.0]
+    rb[["opinion", "reporting", "satire"].index(register)] = 2.0
+    _with_settings(tiny_model_copy, register_bias=rb)
+    biased = Detector.load(tiny_model_copy).predict(TEXT)
+    assert biased.satire_probability > plain.satire_probability
+    other = [0.0, 0.0, 0.0]
+    other[["opinion", "reporting", "satire"].index({"opinion": "reporting", "reporting": "opinion"}[register])] = 2.0
+    _with_settings(tiny_model_copy, register_bias=other)
+    unmoved = Detector.load(tiny_model_copy).predict(TEXT)
+    assert unmoved.satire_probability == pytest.approx(plain.satire_probability, rel=1e-9)
+
+
+def test_bad_register_bias_is_a_coded_model_error(tiny_model_copy):
+    _with_settings(tiny_model_copy, register_bias=[0.0, 1.0])
+    with pytest.raises(ModelError) as info:
+        Detector.load(tiny_model_copy)
+    assert info.value.code == "E201"

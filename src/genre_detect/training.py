@@ -383,6 +383,11 @@ def train(args: TrainingArguments) -> Path:
     torch.set_num_threads(args.threads)
     if args.split not in ("publisher", "random"):
         raise UsageError("E300", "split must be 'publisher' or 'random'")
+    check_training_writers(args.written_writers)
+    overlap = set(args.written_writers) & set(args.calib_writers)
+    if overlap:
+        raise UsageError("E300", f"writers {', '.join(sorted(overlap))} cannot both train and calibrate")
+    check_training_writers(args.calib_writers)
 
     base = base_model_path(args.base_model)
     if args.base_model is None:
@@ -401,10 +406,6 @@ def train(args: TrainingArguments) -> Path:
         train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
     if args.parody_docs:
         train_docs = train_docs + parody_documents(train_docs, args.parody_docs, random.Random(args.seed + 2))
-    overlap = set(args.written_writers) & set(args.calib_writers)
-    if overlap:
-        raise UsageError("E300", f"writers {', '.join(sorted(overlap))} cannot both train and calibrate")
-    check_training_writers(args.calib_writers)
     if args.written_writers:
         written = written_documents(args.written_dir, args.written_writers)
         _log(f"{len(written) // 2} hand-written pairs from writers {', '.join(args.written_writers)}")
