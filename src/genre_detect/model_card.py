@@ -25,6 +25,9 @@ DATA_SOURCES = {
     "onion_or_not": "OnionOrNot: r/TheOnion vs r/nottheonion headlines",
 }
 
+_READOUTS = {"last": "the last layer, mean-pooled",
+             "mix": "a learned softmax mix of every layer's output, mean-pooled"}
+
 _TEMPLATE = """---
 language: en
 license: apache-2.0
@@ -65,8 +68,9 @@ split into strided windows ({max_length} tokens, stride {stride}) whose logits a
 Split: **publisher-held-out**. Whole publishers (outlet domains, think-tank authors, editorial outlets; Horne et al.
 2017 as a whole) are assigned to train / calibration / test folds: {folds}.
 Training: {epochs} epochs, batch {batch_size}, lr {lr}, seed {seed}, {train_minutes:.1f} min on 2 CPU cores (bf16 autocast).
+Read-out: {readout_text}.
 Calibration: pooling, temperature (T = {temperature:.3f}) and {bias_text}
-fitted on the calibration fold; `uncertain` when the satire probability is within {band} of the {threshold} threshold.
+fitted on the calibration fold{register_text}; `uncertain` when the satire probability is within {band} of the {threshold} threshold.
 
 ## Metrics
 {metrics_table}
@@ -185,6 +189,11 @@ class ModelCardData:
             seed=args.get("seed"), train_minutes=t.get("train_seconds", 0) / 60, temperature=s.get("temperature", 1),
             bias_text=(f"class biases ({', '.join(f'{g} {b:+.3f}' for g, b in zip(s.get('labels', []), bias))})"
                        if (bias := s.get("class_bias")) else "no class biases"),
+            readout_text=_READOUTS.get(args.get("readout", "last"), f"encoder {args.get('readout')}, mean-pooled"),
+            register_text=(" (with the pairs of held-out writers " + ", ".join(args.get("calib_writers") or [])
+                           + f"); register-aware satire biases: opinion {rb[0]:+.3f}, reporting {rb[1]:+.3f}, "
+                           "added to the satire logit of a text read as that register"
+                           if len(rb := s.get("register_bias") or []) >= 2 else ""),
             band=s.get("uncertain_band"), threshold=s.get("threshold"), metrics_table="\n".join(rows),
             gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt),
             agree=q.get("label_agreement", "n/a"),
