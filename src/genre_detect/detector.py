@@ -7,29 +7,33 @@ Example:
     >>> det = Detector.load()                       # doctest: +SKIP
     >>> det.predict("Area man ...").label           # doctest: +SKIP
     'satire'
+    >>> det("Area man ...")                         # doctest: +SKIP
+    {'label': 'satire', 'score': 0.93}
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 import numpy as np
 
-from .errors import InputError, ModelError
+from .errors import InputError, ModelError, UsageError
 from .language import detect_language
 from .normalise import NORMALISER_VERSION, Stripped, normalise, strip_shortcuts
 from .pool import calibrate, pool_logits
-from .prediction import Prediction, Window
+from .prediction import Prediction, PredictionError, Window
 from .settings import ModelSettings
+from .verdict import genre_for, is_uncertain, label_for
 from .windows import TokenWindow, load_tokenizer, split_windows
 
-__all__ = ["Detector", "Prepared", "default_model_dir", "DEFAULT_MODEL_NAME"]
+__all__ = ["DEFAULT_MODEL_NAME", "Detector", "Prepared", "default_model_dir"]
 
 DEFAULT_MODEL_NAME = "genre-detect-minilm"
 MODEL_ENV = "GENRE_DETECT_MODEL"
@@ -65,17 +69,25 @@ class Detector:
     Args:
         model_dir: a model directory (see :mod:`genre_detect.settings`).
         threshold: override the stored decision threshold.
+        uncertain_band: override the stored half-width of the ``uncertain`` band, independent of the threshold;
+            on each side it is clipped to half the distance from the threshold to 0 or 1
+            (:func:`genre_detect.verdict.uncertain_interval`).
         threads: cores to use (default: all the process may use, or ``GENRE_DETECT_THREADS``).
         lanes: windows scored at once, each on one core (default: ``threads``); ``lanes=1`` runs one window at a
             time over ``threads`` intra-op threads. See :class:`~genre_detect.runtime.OnnxModel`.
 
+    Three ways to ask, one pipeline: :meth:`predict` gives :class:`~genre_detect.prediction.Prediction` objects,
+    calling the detector gives transformers-pipeline dicts (:meth:`__call__`), and :meth:`estimator` gives a
+    scikit-learn classifier (:mod:`genre_detect.estimator`).
+
     Example:
         >>> det = Detector.load("models/genre-detect-minilm")   # doctest: +SKIP
         >>> [p.label for p in det.predict(["text one ...", "text two ..."])]   # doctest: +SKIP
+        >>> for out in det(texts, batch_size=8): ...             # doctest: +SKIP
     """
 
     def __init__(self, model_dir: str | Path, threshold: float | None = None, threads: int | None = None,
-                 lanes: int | None = None) -> None:
+                 lanes: int | None = None, uncertain_band: float | None = None) -> None:
         from .runtime import OnnxModel
 
         self.model_dir = Path(model_dir)
@@ -90,6 +102,10 @@ class Detector:
             if not 0 < threshold < 1:
                 raise ModelError("E201", "threshold must be between 0 and 1")
             self.settings.threshold = threshold
+        if uncertain_band is not None:
+            if not 0 <= uncertain_band < 0.5:
+                raise ModelError("E201", "uncertain_band must be at least 0 and below 0.5")
+            self.settings.uncertain_band = uncertain_band
         tok_file = self.model_dir / "tokenizer.json"
         if not tok_file.is_file():
             raise ModelError("E200", "tokenizer.json not found", source=str(model_dir))
@@ -103,9 +119,18 @@ class Detector:
         self.satire_index = self.labels.index("satire")
 
     @classmethod
-    def load(cls, model_dir: str | Path | None = None, **kwargs) -> "Detector":
+    def load(cls, model_dir: str | Path | None = None, **kwargs) -> Detector:
         """Load ``model_dir``, or ``$GENRE_DETECT_MODEL``, or the shipped model."""
         return cls(model_dir or default_model_dir(), **kwargs)
+
+    def __deepcopy__(self, memo: dict) -> Detector:
+        # The ONNX session and the tokenizer are read-only and expensive (and cannot be pickled): copies share
+        # them. The settings (threshold, band) are the mutable part and are copied. scikit-learn's clone() relies
+        # on this when an estimator holds a Detector.
+        new = copy.copy(self)
+        new.settings = copy.deepcopy(self.settings, memo)
+        new.labels = list(self.labels)
+        return new
 
     @property
     def metrics(self) -> dict:
@@ -161,14 +186,16 @@ class Detector:
         win_probs = calibrate(logits, s.temperature, s.class_bias, s.register_bias,
                               self.satire_index)[:, self.satire_index]
         p_sat = float(probs[self.satire_index])
-        label = "satire" if p_sat >= s.threshold else "sincere"
+        # Label, genre and uncertainty follow the rules of genre_detect.verdict, written once for every consumer.
+        label = label_for(p_sat, s.threshold)
+        genre_scores = {g: float(probs[i]) for i, g in enumerate(self.labels)}
         return Prediction(
             label=label,
             score=p_sat if label == "satire" else 1.0 - p_sat,
             satire_probability=p_sat,
-            genre=self.labels[int(np.argmax(probs))],
-            genre_scores={g: float(probs[i]) for i, g in enumerate(self.labels)},
-            uncertain=abs(p_sat - s.threshold) < s.uncertain_band,
+            genre=genre_for(genre_scores, s.threshold),
+            genre_scores=genre_scores,
+            uncertain=is_uncertain(p_sat, s.threshold, s.uncertain_band),
             truncated=False,
             num_tokens=prep.num_tokens,
             language=prep.language,
@@ -188,39 +215,165 @@ class Detector:
         return out
 
     # -- public API -----------------------------------------------------------------------------------------
+    @staticmethod
+    def _as_batch(texts: object) -> list:
+        """A list of the items of ``texts`` (list, tuple, numpy array, pandas Series, ...); E104 otherwise."""
+        if isinstance(texts, (bytes, bytearray, Mapping)) or not isinstance(texts, Iterable):
+            raise InputError("E104", "texts must be a string or a list of strings")
+        return list(texts)
+
+    def _predict_batch(self, batch: list, ids: Sequence[str] | None = None) -> list[Prediction | PredictionError]:
+        if ids is not None and len(ids) != len(batch):
+            raise UsageError("E300", f"ids has {len(ids)} entries for {len(batch)} texts")
+        results: list[Prediction | PredictionError | None] = [None] * len(batch)
+        good = []
+        for i, t in enumerate(batch):
+            name = None if ids is None else ids[i]
+            try:
+                self.check_text(t, source=name)
+                good.append(i)
+            except InputError as exc:
+                results[i] = PredictionError.from_exception(exc, id=name, index=i)
+        # str() turns numpy/pandas string scalars into plain str for the tokenizer.
+        for i, p in zip(good, self.predict_prepared(self.prepare([str(batch[i]) for i in good]))):
+            if ids is not None:
+                p.id = ids[i]
+            results[i] = p
+        return results  # type: ignore[return-value]
+
+    def _scored(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions for every text, or the first bad item's InputError naming its index (for numeric arrays,
+        which cannot hold an error in place)."""
+        preds = self._predict_batch(self._as_batch(texts))
+        for p in preds:
+            if not p.ok:
+                raise p.to_exception()
+        return preds  # type: ignore[return-value]
+
     @overload
     def predict(self, texts: str) -> Prediction: ...
     @overload
-    def predict(self, texts: Sequence[str]) -> list[Prediction]: ...
+    def predict(self, texts: Sequence[str]) -> list[Prediction | PredictionError]: ...
 
     def predict(self, texts, ids: Sequence[str] | None = None):
-        """Classify one text (returns a :class:`Prediction`) or a list of texts (returns a list).
+        """Classify one text (returns a :class:`Prediction`) or a list of texts (returns a list, in order).
 
-        Raises :class:`~genre_detect.errors.InputError` for unusable input (the CLI scores a batch in which some
-        inputs are bad and reports those one by one).
+        One text that cannot be scored raises :class:`~genre_detect.errors.InputError` (a coded, one-line error).
+        In a list, such an item comes back in its place as a :class:`~genre_detect.prediction.PredictionError`
+        (``ok`` False, ``to_dict()`` ``{"code", "message", "id"}``) and the other items are scored.
+
+        Example:
+            >>> preds = det.predict(["A long article ...", ""])     # doctest: +SKIP
+            >>> [p.ok for p in preds], preds[1].to_dict()["code"]   # doctest: +SKIP
+            ([True, False], 'E101')
         """
-        single = isinstance(texts, str)
-        if not single and not isinstance(texts, (list, tuple)):
-            raise InputError("E104", "texts must be a string or a list of strings")
-        batch = [texts] if single else list(texts)
-        for i, t in enumerate(batch):
-            self.check_text(t, source=None if ids is None else ids[i])
-        preds = self.predict_prepared(self.prepare(batch))
-        if ids is not None:
-            for p, i in zip(preds, ids):
-                p.id = i
-        return preds[0] if single else preds
+        if isinstance(texts, str):
+            self.check_text(texts, source=None if ids is None else ids[0])
+            preds = self._predict_batch([texts], ids)
+            return preds[0]
+        return self._predict_batch(self._as_batch(texts), ids)
 
     def predict_proba(self, texts: str | Sequence[str]) -> np.ndarray:
-        """Calibrated genre probabilities, columns in :attr:`labels` order (scikit-learn style)."""
+        """Calibrated **genre** probabilities, shape ``(n, 3)``, columns in :attr:`labels` order (``opinion``,
+        ``reporting``, ``satire``). Column 1 is *reporting*, not satire: for the satire probability use
+        :meth:`satire_proba`, or :meth:`estimator` for a scikit-learn classifier with ``classes_``.
+
+        A bad item raises :class:`~genre_detect.errors.InputError` naming its index (``texts[3]``).
+        """
         single = isinstance(texts, str)
-        preds = self.predict([texts] if single else list(texts))
-        arr = np.array([[p.genre_scores[g] for g in self.labels] for p in preds])
+        preds = [self.predict(texts)] if single else self._scored(texts)
+        arr = np.array([[p.genre_scores[g] for g in self.labels] for p in preds]).reshape(len(preds), len(self.labels))
         return arr[0] if single else arr
 
     def satire_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Calibrated satire probabilities, one per text (what the eval scripts use)."""
-        return np.array([p.satire_probability for p in self.predict(list(texts))])
+        """Calibrated satire probabilities, shape ``(n,)``: ``satire_probability`` of each text, the number the
+        label, the ``uncertain`` flag and the eval scripts use (equal to ``predict_proba(texts)[:, 2]``).
+
+        A bad item raises :class:`~genre_detect.errors.InputError` naming its index.
+
+        Example:
+            >>> det.satire_proba(["text one ...", "text two ..."])   # doctest: +SKIP
+            array([0.012, 0.871])
+        """
+        return np.array([p.satire_probability for p in self._scored(texts)], dtype=float)
+
+    def __call__(self, texts: str | Iterable[str], batch_size: int | None = None, top_k: int | None = 1,
+                 task: str = "satire") -> Any:
+        """Pipeline manners, as a transformers text-classification pipeline: ``{"label", "score"}`` dicts.
+
+        Args:
+            texts: one string (one result), a list or tuple (a list of results), or any other iterable such as a
+                generator or a ``datasets`` column (an iterator of results, scored ``batch_size`` texts at a time).
+            batch_size: texts per model call (default 32). It bounds memory and sets how lazily an iterator is
+                consumed; it never changes a score (the model scores one window per forward pass).
+            top_k: 1 (default) gives one dict per text; ``None`` every label, a list with the verdict first;
+                another ``k`` the first ``k`` of that list.
+            task: ``"satire"`` (labels ``satire``/``sincere``, the verdict) or ``"genre"`` (``opinion``,
+                ``reporting``, ``satire``, the genre that agrees with the verdict).
+
+        Unlike :meth:`predict`, a bad item raises :class:`~genre_detect.errors.InputError` naming its index, as a
+        pipeline would; use :meth:`predict` to keep errors in place. Unlike transformers, one string gives one dict
+        (not a list of one).
+
+        Example:
+            >>> det("Area man reads terms and conditions, nation stunned.")   # doctest: +SKIP
+            {'label': 'satire', 'score': 0.91}
+            >>> for out in det(texts, batch_size=8, top_k=None): ...           # doctest: +SKIP
+        """
+        if batch_size is not None and batch_size < 1:
+            raise UsageError("E300", "batch_size must be at least 1")
+        if top_k is not None and top_k < 1:
+            raise UsageError("E300", "top_k must be at least 1 or None")
+        if task not in ("satire", "genre"):
+            raise UsageError("E300", f"task must be 'satire' or 'genre', not {task!r}")
+        if isinstance(texts, str):
+            return self.predict(texts).to_pipeline(top_k, task)
+        if isinstance(texts, (list, tuple)):
+            for i, t in enumerate(texts):  # fail before scoring anything, naming the item
+                self.check_text(t, source=f"texts[{i}]")
+            return list(self._pipeline_stream(texts, batch_size or 32, top_k, task))
+        return self._pipeline_stream(texts, batch_size or 32, top_k, task)
+
+    def _pipeline_stream(self, texts: Iterable[str], batch_size: int, top_k: int | None, task: str) -> Iterator:
+        if isinstance(texts, (bytes, bytearray, Mapping)) or not isinstance(texts, Iterable):
+            raise InputError("E104", "texts must be a string or a list of strings")
+        chunk: list = []
+        start = 0
+
+        def flush() -> Iterator:
+            for i, p in enumerate(self._predict_batch(chunk)):
+                if not p.ok:
+                    p.index = start + i
+                    raise p.to_exception()
+                yield p.to_pipeline(top_k, task)
+
+        for t in texts:
+            chunk.append(t)
+            if len(chunk) == batch_size:
+                yield from flush()
+                start += len(chunk)
+                chunk = []
+        if chunk:
+            yield from flush()
+
+    def estimator(self, task: str = "satire", **kwargs):
+        """A scikit-learn classifier over this detector, ready without fitting (needs the ``eval`` extra).
+
+        ``task="satire"``: :class:`~genre_detect.estimator.SatireClassifier` (``classes_`` ``[0, 1]``, 1 = satire,
+        or the ``classes`` you name); ``task="genre"``: :class:`~genre_detect.estimator.GenreClassifier`
+        (``classes_`` = :attr:`labels`). Keyword arguments go to the class.
+
+        Example:
+            >>> from sklearn.metrics import roc_auc_score                           # doctest: +SKIP
+            >>> roc_auc_score(y, det.estimator().predict_proba(texts)[:, 1])        # doctest: +SKIP
+        """
+        from .estimator import GenreClassifier, SatireClassifier
+
+        if task == "satire":
+            return SatireClassifier(self, **kwargs)
+        if task == "genre":
+            return GenreClassifier(self, **kwargs)
+        raise UsageError("E300", f"task must be 'satire' or 'genre', not {task!r}")
 
     def explain(self, texts, top_k: int = 3):
         """:meth:`predict` plus cue spans with the model's reliance on each, and the top evidence sentences.

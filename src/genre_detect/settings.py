@@ -43,7 +43,11 @@ class ModelSettings:
             is read as: its more likely sincere genre); empty for none. Fitted on the calibration fold plus
             hand-written pairs of writers held out of training (``genre_detect.calibrate.fit_register_bias``).
         threshold: ``satire_probability`` at or above which the label is ``satire``.
-        uncertain_band: half-width of the band around ``threshold`` reported as ``uncertain``.
+        uncertain_band: half-width of the band around ``threshold`` reported as ``uncertain``, its own setting
+            (``Detector(uncertain_band=...)``, ``--uncertain-band``): changing the threshold does not change it. On
+            each side it is clipped to half the distance from the threshold to 0 or 1, so that both verdicts keep a
+            confident range: uncertain iff ``t - min(band, t / 2) < p < t + min(band, (1 - t) / 2)``. Threshold 0.5,
+            band 0.15: (0.35, 0.65); threshold 0.9, band 0.15: (0.75, 0.95). See :mod:`genre_detect.verdict`.
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
         batch_size: windows per forward pass. 1 (the default) makes a text's score independent of the texts scored
             with it: the int8 model quantises activations with one scale per batch, so batching windows of other

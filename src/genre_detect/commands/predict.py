@@ -75,6 +75,9 @@ def _table_row(pred) -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input per line (Prediction.to_dict()).")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
               help="Satire threshold (default: the model's).")
+@click.option("--uncertain-band", type=click.FloatRange(0, 0.5, max_open=True), default=None,
+              help="Half-width of the 'uncertain' band around the threshold, clipped on each side to half the "
+                   "distance to 0 or 1 (default: the model's, 0.15).")
 @click.option("--model", "model_dir", metavar="DIR", envvar="GENRE_DETECT_MODEL",
               help="Model directory [env GENRE_DETECT_MODEL; default: the shipped model].")
 @click.option("--no-windows", is_flag=True, help="Leave the per-window list out of --json output.")
@@ -83,8 +86,8 @@ def _table_row(pred) -> str:
               help="Append JSON lines to FILE, resumably: ids already in FILE are skipped, a partial last line from "
                    "a killed run is repaired.")
 def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field: str, as_json: bool,
-            threshold: float | None, model_dir: str | None, no_windows: bool, progress: bool | None,
-            out_path: str | None) -> None:
+            threshold: float | None, uncertain_band: float | None, model_dir: str | None, no_windows: bool,
+            progress: bool | None, out_path: str | None) -> None:
     """Classify PATHS (text files; - for stdin) or --jsonl records as satire or sincere.
 
     \b
@@ -102,7 +105,7 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
         if sys.stdin.isatty():
             raise click.UsageError("no input: give PATHS, - for stdin, or --jsonl FILE")
         paths = ("-",)
-    detector = Detector.load(model_dir, threshold=threshold)
+    detector = Detector.load(model_dir, threshold=threshold, uncertain_band=uncertain_band)
     out = _open_results(out_path) if out_path else None
     items = read_jsonl_records(jsonl, text_field, id_field) if jsonl else read_paths(paths)
     total = None if jsonl else len(paths)
