@@ -32,7 +32,7 @@ def test_call_list_top_k_none_gives_every_label(tiny_detector):
     outs = tiny_detector(TEXTS[:3], batch_size=2, top_k=None)
     assert isinstance(outs, list) and len(outs) == 3
     for out, p in zip(outs, tiny_detector.predict(TEXTS[:3])):
-        assert [d["label"] for d in out][0] == p.label and {d["label"] for d in out} == {"satire", "sincere"}
+        assert out[0]["label"] == p.label and {d["label"] for d in out} == {"satire", "sincere"}
         assert sum(d["score"] for d in out) == pytest.approx(1)
     genre = tiny_detector(TEXTS[:2], top_k=None, task="genre")
     assert all(len(out) == 3 and out[0]["label"] == p.genre for out, p in zip(genre, tiny_detector.predict(TEXTS[:2])))
