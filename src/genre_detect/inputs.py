@@ -3,6 +3,12 @@
 Every reader yields :class:`Item` objects; a bad input becomes an item carrying an
 :class:`~genre_detect.errors.InputError` instead of stopping the run, so that the other inputs are still scored.
 
+HTML (a page saved from a browser, markup pasted from one) is detected by :func:`looks_like_html` and replaced by
+its main text (:func:`extract_main_text`, with trafilatura, which also removes navigation, footers and comments),
+so that the model never reads markup; such an item carries ``extras={"html_extracted": True}``, which the CLI
+copies into its prediction. Plain text goes on to :func:`genre_detect.normalise.normalise` unchanged. The service
+calls :func:`extract_main_text` on the text of a request in the same way.
+
 Example:
     >>> items = list(read_paths(["a.txt", "-"]))   # doctest: +SKIP
 """
@@ -10,14 +16,15 @@ Example:
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, require
 
-__all__ = ["Item", "read_paths", "read_jsonl_records", "decode", "MAX_BYTES"]
+__all__ = ["Item", "read_paths", "read_jsonl_records", "decode", "extract_main_text", "looks_like_html", "MAX_BYTES"]
 
 # Files larger than this are refused before reading; the detector's character cap applies after decoding.
 MAX_BYTES = 2_000_000
@@ -29,6 +36,89 @@ class Item:
     text: str | None = None
     error: InputError | None = None
     record: dict | None = None
+    extras: dict = field(default_factory=dict)  # keys added to the item's prediction (``html_extracted``)
+
+
+# Tags of HTML documents and fragments. Prose that mentions one tag ("the <p> element") is not HTML; a document
+# or a pasted fragment has several.
+_TAG = re.compile(
+    r"(?i)</?(?:html|head|body|meta|title|link|script|style|div|span|p|a|br|hr|img|article|section|header|footer|"
+    r"nav|main|aside|h[1-6]|ul|ol|li|table|tr|td|th|em|strong|b|i|blockquote|figure|figcaption|form|input|iframe)"
+    r"(?:\s[^<>]{0,500})?/?>"
+)
+_DOCTYPE = re.compile(r"(?i)^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.S)
+
+
+def looks_like_html(text: str) -> bool:
+    """True for an HTML document or a pasted fragment of markup; False for prose that mentions a tag or two.
+
+    Example:
+        >>> looks_like_html("<html><body><p>Officials met.</p></body></html>"), looks_like_html("Use <b> for bold.")
+        (True, False)
+    """
+    head = text[:20000]
+    if _DOCTYPE.match(head):
+        return True
+    n = len(_TAG.findall(head))
+    return n >= 4 or (n >= 2 and head.lstrip().startswith("<"))
+
+
+def extract_main_text(text: str, source: str | None = None) -> tuple[str, bool]:
+    """``(main text, True)`` for HTML, ``(text, False)`` unchanged for anything else.
+
+    The main text is trafilatura's (boilerplate, navigation, scripts and comments removed; one blank line between
+    paragraphs); for a fragment too small for it to find an article, the visible text of the markup. Raises
+    :class:`~genre_detect.errors.InputError` ``E101`` when the markup has no text, and
+    :class:`~genre_detect.errors.MissingExtraError` (``E400``) when trafilatura is not installed.
+
+    Example:
+        >>> extract_main_text("Plain text stays as it is.")
+        ('Plain text stays as it is.', False)
+    """
+    if not looks_like_html(text):
+        return text, False
+    trafilatura = require("trafilatura", "html")
+    main = trafilatura.extract(text, include_comments=False, include_tables=False, favor_recall=True,
+                               deduplicate=False) or ""
+    if len(main.split()) < 5:
+        main = _visible_text(text)
+    paragraphs = [p.strip() for p in main.split("\n") if p.strip()]
+    if not any(ch.isalnum() for p in paragraphs for ch in p):
+        raise InputError("E101", "HTML input has no text", source=source)
+    return "\n\n".join(paragraphs), True
+
+
+def _visible_text(markup: str) -> str:
+    """All text of ``markup`` outside scripts, styles and comments, one line per block element."""
+    lxml_html = require("lxml.html", "html")
+    try:
+        root = lxml_html.fromstring(markup)
+    except (ValueError, TypeError, lxml_html.etree.ParserError):
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template|//comment()"):
+        bad.drop_tree()
+    for block in root.xpath("//p|//div|//br|//li|//h1|//h2|//h3|//h4|//h5|//h6|//tr|//blockquote|//article"):
+        block.tail = "\n" + (block.tail or "")
+    return root.text_content()
+
+
+def _as_plain(item: Item) -> Item:
+    """Replace HTML in ``item.text`` by its main text and flag it; errors become the item's error."""
+    if item.text is None:
+        return item
+    try:
+        item.text, was_html = extract_main_text(item.text, source=item.id)
+    except InputError as exc:
+        return Item(item.id, error=exc, record=item.record)
+    except Exception as exc:  # noqa: BLE001 - MissingExtraError, or a parser failure on hostile markup
+        from .errors import GenreDetectError
+
+        err = exc if isinstance(exc, GenreDetectError) else InputError("E102", "HTML input could not be parsed",
+                                                                         source=item.id)
+        return Item(item.id, error=err, record=item.record)
+    if was_html:
+        item.extras["html_extracted"] = True
+    return item
 
 
 def decode(data: bytes, source: str) -> str:
@@ -54,7 +144,7 @@ def _read_file(path: str) -> Item:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise InputError("E103", f"file has {size} bytes; the limit is {MAX_BYTES}", source=path)
-        return Item(path, decode(p.read_bytes(), path))
+        return _as_plain(Item(path, decode(p.read_bytes(), path)))
     except InputError as exc:
         return Item(path, error=exc)
     except FileNotFoundError:
@@ -68,7 +158,7 @@ def _read_stdin() -> Item:
     if len(data) > MAX_BYTES:
         return Item("-", error=InputError("E103", f"stdin has more than {MAX_BYTES} bytes", source="-"))
     try:
-        return Item("-", decode(data, "-"))
+        return _as_plain(Item("-", decode(data, "-")))
     except InputError as exc:
         return Item("-", error=exc)
 
@@ -106,7 +196,7 @@ def read_jsonl_records(path: str, text_field: str = "text", id_field: str = "id"
             if not any(ch.isalnum() for ch in text):
                 yield Item(rid, error=InputError("E101", "text is empty or has no words", source=rid), record=rec)
                 continue
-            yield Item(rid, text, record=rec)
+            yield _as_plain(Item(rid, text, record=rec))
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()

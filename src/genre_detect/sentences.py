@@ -1,21 +1,37 @@
 """Sentence spans: the unit of evidence in :mod:`genre_detect.explain` and the scope of several cue detectors.
 
 A light rule-based splitter over normalised text. It returns ``(start, end)`` character offsets, never copies, so
-that every span points back into the text the cues and the evidence refer to. Paragraph breaks always end a
-sentence; ``.``, ``!``, ``?`` and ``…`` end one when the next non-blank character starts a new sentence (a capital,
-a digit, an opening quote or bracket, a dash) and the full stop does not close a known abbreviation.
+that every span points back into the text the cues and the evidence refer to.
+
+Line breaks are read first, because pasted text breaks lines for reasons that have nothing to do with sentences:
+
+* **hard-wrapped** text (e-mail, plain-text files at 72-80 columns) breaks in mid-sentence: a line break is a
+  space when the line before it runs to about the text's wrap width, or the next line goes on in lower case;
+* **double-spaced** text puts a blank line after every wrapped line: a blank line is a space when the line before
+  it does not end a sentence and the next goes on in lower case, or when every line of the text is separated by
+  blank lines and the line before runs to the wrap width;
+* **bulleted** lists ("- item", "• item", "1. item", "a) item") end an item at every bullet, whatever the wrap;
+* a short line without a full stop (a headline, a heading) stays a sentence of its own.
+
+Inside the logical lines that result, ``.``, ``!``, ``?`` and ``…`` end a sentence when the next non-blank
+character starts a new one (a capital, a digit, an opening quote or bracket, a dash) and the full stop does not
+close a known abbreviation or an initial. pysbd, the maintained rule-based splitter, was tried first: it also
+ends a sentence at every line break of wrapped text, so it would not fix what this module exists for.
 
 Example:
     >>> text = "Dr. Smith arrived. He left again! Did he?"
     >>> [text[s:e] for s, e in split_sentences(text)]
     ['Dr. Smith arrived.', 'He left again!', 'Did he?']
+    >>> wrapped = "Some say the plan failed. What\\nevidence is there that it did?"
+    >>> [wrapped[s:e] for s, e in split_sentences(wrapped)]
+    ['Some say the plan failed.', 'What\\nevidence is there that it did?']
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["sentence_at", "split_sentences"]
+__all__ = ["logical_lines", "sentence_at", "split_sentences"]
 
 # Words that end in a full stop without ending the sentence.
 _ABBREVIATIONS = {
@@ -23,9 +39,12 @@ _ABBREVIATIONS = {
     "rev", "vs", "etc", "inc", "ltd", "co", "corp", "no", "vol", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "approx", "dept", "est", "ed", "eds", "pp", "cf", "al",
 }
-# A candidate end: terminal punctuation, then closing quotes/brackets, then blanks.
-_END = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=[ \t]+|$)")
-_NEXT_START = re.compile(r"[ \t]+(?=[A-Z0-9\"“‘'«(\[—–-]|[^\x00-\x7f])")
+# A candidate end: terminal punctuation, then closing quotes/brackets, then blanks (a soft line break is a blank).
+_END = re.compile(r"[.!?…]+[\"”’'»)\]]*(?=[ \t\n]+|$)")
+_NEXT_START = re.compile(r"[ \t\n]+(?=[A-Z0-9\"“‘'«(\[—–-]|[^\x00-\x7f])")
+# A line that starts a list item: a bullet sign, or a number or letter with a full stop or bracket.
+_BULLET = re.compile(r"^(?:[-*•·‣▪◦–—]\s+|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+)")
+_ENDS_SENTENCE = re.compile(r"[.!?…:][\"”’'»)\]]*$")
 
 
 def _ends_abbreviation(text: str, dot: int) -> bool:
@@ -42,13 +61,67 @@ def _ends_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and text[dot - 1].isupper()
 
 
+def _wrap_width(lengths: list[int]) -> int:
+    """The column a hard-wrapped text breaks at (0 when its lines do not look wrapped)."""
+    if len(lengths) < 3:
+        return 0
+    ranked = sorted(lengths)
+    width = ranked[int(0.9 * (len(ranked) - 1))]
+    # Wrapped prose has many lines close to the width; paragraphs on one line each are far apart in length.
+    near = sum(1 for n in lengths if width - 25 <= n <= width + 5)
+    return width if 30 <= width <= 160 and near >= 0.5 * len(lengths) else 0
+
+
+def logical_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are one paragraph, heading or list item each, with wrapped line breaks undone.
+
+    Example:
+        >>> t = "A long line of prose that goes on\\nand on.\\n\\n- one\\n- two"
+        >>> [t[s:e] for s, e in logical_lines(t)]
+        ['A long line of prose that goes on\\nand on.', '- one', '- two']
+    """
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for part in text.split("\n"):
+        lines.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    body = [(s, e) for s, e in lines if e > s]
+    width = _wrap_width([e - s for s, e in body])
+    # Double-spaced: every pair of consecutive text lines is separated by exactly one blank line.
+    gaps = [text.count("\n", a[1], b[0]) for a, b in zip(body, body[1:])]
+    double_spaced = bool(gaps) and all(g == 2 for g in gaps)
+
+    out: list[tuple[int, int]] = []
+    for k, (s, e) in enumerate(body):
+        if out and _continues(text, body[k - 1], (s, e), gaps[k - 1], width, double_spaced):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _continues(text: str, prev: tuple[int, int], cur: tuple[int, int], newlines: int, width: int,
+               double_spaced: bool) -> bool:
+    """Whether the line break between ``prev`` and ``cur`` falls inside a sentence."""
+    line, before = text[cur[0]:cur[1]], text[prev[0]:prev[1]]
+    if _BULLET.match(line):
+        return False
+    if _ENDS_SENTENCE.search(before) and not (before.endswith(".") and _ends_abbreviation(before, len(before) - 1)):
+        return False
+    long_before = width > 0 and len(before) >= width - 25
+    lower_next = line[:1].islower()
+    if newlines == 1:
+        return lower_next or long_before
+    if newlines == 2:
+        return (lower_next and len(before) >= 30) or (double_spaced and long_before)
+    return False
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Split ``text`` into sentence spans ``(start, end)``; blank space between sentences belongs to none."""
     spans: list[tuple[int, int]] = []
-    pos = 0
-    for para in text.split("\n"):
-        base = pos
-        pos += len(para) + 1
+    for base, stop in logical_lines(text):
+        para = text[base:stop]
         start = 0
         for m in _END.finditer(para):
             end = m.end()

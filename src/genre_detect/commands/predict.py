@@ -46,6 +46,7 @@ def score_items(detector, items: Iterable[Item], chunk: int = CHUNK, skip: Calla
             preds = detector.predict_prepared(detector.prepare([buf[i].text for i in good]))
             for i, p in zip(good, preds):
                 p.id = buf[i].id
+                p.extras.update(buf[i].extras)  # flags from the input layer (html_extracted)
                 results[i] = p
         for i, it in enumerate(buf):
             yield it, results[i]
