@@ -20,7 +20,7 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "predict": ("predict", "Classify texts as satire or sincere, with genre and calibrated probability."),
     "serve": ("serve", "Run the HTTP API and the moderators' paste-in page (127.0.0.1 by default)."),
-    "feedback": ("feedback", "Export moderators' 'wrong verdict' reports as JSON lines for retraining."),
+    "feedback": ("feedback", "Export moderators' 'wrong verdict' reports for retraining, or back them up."),
     "eval": ("eval", "Evaluate a model or baseline on labelled data; --shared regenerates eval/results/."),
     "explain": ("explain", "Explain a verdict: cue spans, the model's reliance on each, and evidence sentences."),
 }

@@ -48,20 +48,32 @@ class Schemas:
 
 
 def build_schemas(max_chars: int, max_batch: int) -> Schemas:
-    """Request models whose texts are at most ``max_chars`` long and whose batches hold at most ``max_batch``."""
+    """Request models whose texts are at most ``max_chars`` long and whose batches hold at most ``max_batch``.
+
+    The items of a batch are not checked here: one that cannot be scored (empty, too long) gets a coded error in its
+    place in the answer and the rest are scored, so a single bad item never fails the whole batch.
+    """
     Text = Annotated[str, Field(min_length=1, max_length=max_chars, description=f"At most {max_chars} characters.")]
+    Item = Annotated[str, Field(description=f"An article; empty or over {max_chars} characters gets an error in "
+                                            "its place.")]
+    Band = (float | None, Field(None, ge=0, lt=0.5, description=(
+        "Half-width of the 'uncertain' band around the threshold for this request (default: the server's). On "
+        "each side it is clipped to half the distance from the threshold to 0 or 1.")))
     predict = create_model(
         "PredictRequest",
         __base__=_PredictBase,
         text=(Text | None, Field(None, description="One article: the response is one prediction.")),
-        texts=(list[Text] | None, Field(None, min_length=1, max_length=max_batch,
-                                        description=f"A batch of 1-{max_batch} articles: the response is a list.")),
+        texts=(list[Item] | None, Field(None, min_length=1, max_length=max_batch, description=(
+            f"A batch of 1-{max_batch} articles: the response is a list, in order; an item that cannot be scored "
+            "is {\"error\": {\"code\", \"message\", \"id\"}, \"index\": i} in its place."))),
+        uncertain_band=Band,
     )
     explain = create_model(
         "ExplainRequest",
         __base__=_Strict,
         text=(Text, Field(description="The article to explain.")),
         top_k=(int, Field(3, ge=1, le=MAX_TOP_K, description="How many evidence sentences to return.")),
+        uncertain_band=Band,
     )
     feedback = create_model(
         "FeedbackRequest",

@@ -1,13 +1,21 @@
-// genre-detect page: paste an article, show the verdict, the cue spans and the evidence sentences.
+// genre-detect page: paste an article, show the verdict at once, then the cue spans and the evidence sentences.
 //
 // Safety rule for this file: text from the user or the server is only ever put into the page through textContent,
 // createTextNode, title and dataset (never innerHTML, outerHTML, insertAdjacentHTML or document.write), so a pasted
 // <script> or <img onerror> stays inert text. tests/test_service.py checks that none of those sinks appears here.
+//
+// Flow: /v1/predict answers first (a few windows) and its verdict is shown as soon as it arrives; /v1/explain (one
+// extra pass per sentence and cue, much slower on a long text) follows with a progress line and a Cancel button,
+// which aborts the request; the server stops the work when the connection goes.
 "use strict";
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { limits: null, text: null, prediction: null };
+  const TOKEN_KEY = "genre-detect-token";
+  // Changes in satire probability smaller than this are not shown as reasons (the int8 model alone moves scores by
+  // about 0.001); the server's explain answer may state its own floor (reliance_floor), which then wins.
+  const DEFAULT_FLOOR = 0.01;
+  const state = { limits: null, text: null, prediction: null, token: null, run: 0, explain: null };
 
   function node(tag, className, text) {
     const el = document.createElement(tag);
@@ -20,17 +28,31 @@
     return (100 * p).toFixed(p > 0.01 && p < 0.99 ? 0 : 1) + "%";
   }
 
+  // The same signed number as the CLI (Python's "{:+.3f}"): satire probability with the passage minus without it.
+  function signed(x) {
+    return (x < 0 ? "-" : "+") + Math.abs(x).toFixed(3);
+  }
+
+  function toward(x) {
+    return signed(x) + " toward " + (x < 0 ? "sincere" : "satire");
+  }
+
   function setStatus(msg, isError) {
     const s = $("status");
     s.textContent = msg || "";
     s.className = isError ? "error" : "";
   }
 
-  async function postJSON(url, body) {
+  // -- requests --------------------------------------------------------------------------------------------------
+  async function api(method, url, body, signal) {
+    const headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (state.token) headers.Authorization = "Bearer " + state.token;
     const r = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(body),
+      method: method,
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: signal,
     });
     let data = null;
     try {
@@ -38,12 +60,68 @@
     } catch (e) {
       data = null;
     }
-    return { ok: r.ok, status: r.status, data: data };
+    const res = { ok: r.ok, status: r.status, data: data, retryAfter: r.headers.get("Retry-After") };
+    if (r.status === 401) askToken("The server did not accept the token (" + errorText(res) + "). Enter it again.");
+    return res;
   }
 
   function errorText(res) {
-    if (res.data && res.data.message) return (res.data.code ? res.data.code + ": " : "") + res.data.message;
-    return "the server answered " + res.status;
+    let s = "the server answered " + res.status;
+    if (res.data && res.data.message) s = (res.data.code ? res.data.code + ": " : "") + res.data.message;
+    if (res.retryAfter) s += " (retry in " + res.retryAfter + " s)";
+    return s;
+  }
+
+  // -- the token -------------------------------------------------------------------------------------------------
+  function askToken(message) {
+    state.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("auth").hidden = false;
+    $("auth-status").textContent = message || "";
+    $("who").textContent = "";
+    $("sign-out").hidden = true;
+    $("check").disabled = true;
+    $("token").focus();
+  }
+
+  function signedIn(name) {
+    $("auth").hidden = true;
+    $("auth-status").textContent = "";
+    $("who").textContent = name ? "Signed in as " + name + "." : "";
+    $("sign-out").hidden = !name;
+    $("check").disabled = false;
+  }
+
+  // Tries a token on /v1/whoami; keeps it for this tab only when the server accepts it.
+  async function tryToken(token) {
+    state.token = token;
+    let res;
+    try {
+      res = await api("GET", "/v1/whoami");
+    } catch (e) {
+      $("auth-status").textContent = "Could not reach the server.";
+      return false;
+    }
+    if (res.ok) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      signedIn(res.data && res.data.moderator);
+      return true;
+    }
+    if (res.status !== 401) $("auth-status").textContent = errorText(res);
+    return false;
+  }
+
+  async function saveToken(ev) {
+    ev.preventDefault();
+    const token = $("token").value.trim();
+    if (!token) return;
+    $("token-save").disabled = true;
+    $("auth-status").textContent = "Checking\u2026";
+    try {
+      if (await tryToken(token)) $("token").value = "";
+    } finally {
+      $("token-save").disabled = false;
+    }
   }
 
   // -- verdict ---------------------------------------------------------------------------------------------------
@@ -51,7 +129,12 @@
     return p.uncertain ? "uncertain" : p.label;
   }
 
-  function renderVerdict(p) {
+  function bandValue() {
+    const v = parseFloat($("band").value);
+    return Number.isFinite(v) ? Math.min(0.49, Math.max(0, v)) : null;
+  }
+
+  function renderVerdict(p, band) {
     const v = verdictOf(p);
     const verdict = $("verdict");
     verdict.textContent = v;
@@ -59,6 +142,9 @@
     $("verdict-card").className = "card card-" + v;
     let prob = "Satire probability " + pct(p.satire_probability) + " (calibrated)";
     if (p.uncertain) prob += ", leaning " + p.label;
+    if (state.limits) {
+      prob += "; threshold " + state.limits.threshold + ", uncertain within \u00b1" + band;
+    }
     $("probability").textContent = prob;
     $("meter-fill").style.width = (100 * p.satire_probability).toFixed(1) + "%";
     if (state.limits) $("meter-threshold").style.left = (100 * state.limits.threshold).toFixed(1) + "%";
@@ -77,9 +163,24 @@
   }
 
   // -- text with cue spans ---------------------------------------------------------------------------------------
-  function describeCue(c) {
+  function floorOf(p) {
+    return p && typeof p.reliance_floor === "number" ? p.reliance_floor : DEFAULT_FLOOR;
+  }
+
+  function reliedOn(x, floor, flag) {
+    if (typeof flag === "boolean") return flag;
+    return typeof x === "number" && Math.abs(x) >= floor;
+  }
+
+  function describeCue(c, floor) {
     let s = c.name + " (" + c.family + "): " + c.why;
-    if (typeof c.reliance === "number") s += "; reliance " + c.reliance.toFixed(3);
+    if (typeof c.reliance !== "number") return s;
+    if (!reliedOn(c.reliance, floor, c.relied_on)) {
+      return s + ". The model barely relied on it (change below " + floor + ").";
+    }
+    s += ". Model reliance " + toward(c.reliance);
+    if (c.reliance < 0) s += ": the model read this passage as a sign of sincere writing.";
+    else s += ": the satire probability would be " + Math.abs(c.reliance).toFixed(3) + " lower without it.";
     return s;
   }
 
@@ -93,7 +194,7 @@
 
   // Offsets from the server count Unicode code points; JavaScript strings count UTF-16 units, so slice an array of
   // code points instead (an emoji before a cue would otherwise shift every highlight after it).
-  function renderText(text, cues, evidence) {
+  function renderText(text, cues, evidence, floor) {
     const box = $("marked-text");
     box.replaceChildren();
     const chars = Array.from(text);
@@ -114,8 +215,12 @@
       const covering = spans.filter((s) => s.a <= a && s.b >= b).map((s) => s.c);
       let piece;
       if (covering.length) {
-        piece = node("mark", "cue cue-" + safeToken(covering[0].family), seg);
-        piece.title = covering.map(describeCue).join("\n");
+        const first = covering[0];
+        let cls = "cue cue-" + safeToken(first.family);
+        if (typeof first.reliance === "number" && first.reliance < 0 && reliedOn(first.reliance, floor,
+          first.relied_on)) cls += " cue-sincere";
+        piece = node("mark", cls, seg);
+        piece.title = covering.map((c) => describeCue(c, floor)).join("\n");
         piece.dataset.cues = covering.map((c) => c.name).join(" ");
         piece.tabIndex = 0;
         piece.addEventListener("mouseenter", () => showCue(piece));
@@ -131,43 +236,119 @@
       }
       box.append(piece);
     }
-    renderLegend(cues || []);
   }
 
-  function renderLegend(cues) {
+  function renderLegend(cues, explained) {
     const legend = $("legend");
     legend.replaceChildren();
-    if (!cues.length) {
-      legend.append(node("li", "muted", "No satire cues found."));
-      return;
-    }
+    if (!explained) return;
     const byFamily = new Map();
-    cues.forEach((c) => byFamily.set(c.family, (byFamily.get(c.family) || 0) + 1));
+    (cues || []).forEach((c) => byFamily.set(c.family, (byFamily.get(c.family) || 0) + 1));
     byFamily.forEach((count, family) => {
       const li = node("li");
       li.append(node("mark", "cue cue-" + safeToken(family), family), document.createTextNode(" \u00d7 " + count));
       legend.append(li);
     });
+    if (!byFamily.size) legend.append(node("li", "muted", "No satire cues found."));
+    const ev = node("li", "legend-evidence");
+    ev.append(node("span", "evidence-span", "underlined"), document.createTextNode(" = a sentence the verdict rests on"));
+    legend.append(ev);
   }
 
-  function renderEvidence(evidence, label) {
+  function renderEvidence(p) {
     const list = $("evidence");
     list.replaceChildren();
-    $("evidence-caption").textContent = "";
-    if (!evidence || !evidence.length) {
-      list.append(node("li", "muted", "No sentence stands out as supporting the verdict."));
-      return;
+    const floor = floorOf(p);
+    // Each sentence carries the signed change: satire probability of the text minus that without the sentence.
+    const shown = (p.evidence || []).filter((e) => reliedOn(e.reliance !== undefined ? e.reliance : e.drop, floor,
+      e.relied_on));
+    $("evidence-caption").textContent = "Each number is the satire probability of the whole text minus that " +
+      "without the sentence: + pushed the text toward satire, - toward sincere. Changes below " + floor +
+      " are not shown as reasons.";
+    if (!shown.length) {
+      list.append(node("li", "muted", "No sentence moves the verdict by " + floor + " or more."));
+      return shown;
     }
-    $("evidence-caption").textContent = "The change in satire probability when the sentence is removed: these " +
-      "sentences push the text most towards " + label + ".";
-    evidence.forEach((e) => {
+    shown.forEach((e) => {
+      const x = e.reliance !== undefined ? e.reliance : e.drop;
       const li = node("li");
-      // drop = p(with) - p(without), so removing the sentence changes the probability by -drop.
-      const size = Math.abs(e.drop);
-      const change = (e.drop >= 0 ? "\u2212" : "+") + (size >= 0.001 ? size.toFixed(3) : "<0.001");
-      li.append(node("span", "drop", change), node("q", null, e.text));
+      li.append(node("span", "drop " + (x < 0 ? "toward-sincere" : "toward-satire"), toward(x)),
+        node("q", null, e.text));
       list.append(li);
     });
+    return shown;
+  }
+
+  function clearExplanation(text, message) {
+    renderText(text, [], [], DEFAULT_FLOOR);
+    renderLegend([], false);
+    $("evidence").replaceChildren(node("li", "muted", message));
+    $("evidence-caption").textContent = "";
+    $("cue-detail").textContent = "";
+  }
+
+  // -- explanation, after the verdict ----------------------------------------------------------------------------
+  function explainState(s, message) {
+    $("explain-panel").dataset.state = s;
+    $("explain-status").textContent = message;
+    $("explain-bar").hidden = s !== "running";
+    $("explain-cancel").hidden = s !== "running";
+  }
+
+  function stopExplain() {
+    if (state.explain) {
+      clearInterval(state.explain.timer);
+      state.explain.controller.abort();
+      state.explain = null;
+    }
+  }
+
+  async function startExplain(text, run, band) {
+    const controller = new AbortController();
+    const t0 = Date.now();
+    const words = text.split(/\s+/).filter(Boolean).length;
+    const tick = () => explainState("running", "Finding the reasons\u2026 " + Math.round((Date.now() - t0) / 1000) +
+      " s (" + words + " words; a long text takes a while, the verdict above will not change).");
+    tick();
+    state.explain = { controller: controller, timer: setInterval(tick, 500) };
+    let res;
+    try {
+      res = await api("POST", "/v1/explain", { text: text, top_k: 3, uncertain_band: band }, controller.signal);
+    } catch (e) {
+      if (run !== state.run) return;
+      clearInterval(state.explain && state.explain.timer);
+      state.explain = null;
+      if (e.name === "AbortError") {
+        explainState("cancelled", "Explanation cancelled; the verdict above stands.");
+        clearExplanation(text, "Explanation cancelled.");
+      } else {
+        explainState("error", "Could not reach the server for the explanation.");
+      }
+      return;
+    }
+    if (run !== state.run) return; // a newer check replaced this one
+    clearInterval(state.explain.timer);
+    state.explain = null;
+    if (!res.ok || !res.data) {
+      explainState("error", "No explanation: " + errorText(res));
+      clearExplanation(text, "No explanation.");
+      return;
+    }
+    const p = res.data;
+    const floor = floorOf(p);
+    const shown = renderEvidence(p);
+    renderText(typeof p.text === "string" ? p.text : text, p.cues, shown, floor);
+    renderLegend(p.cues || [], true);
+    $("cue-detail").textContent = "";
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    let msg = "Explained in " + secs + " s: " + (p.cues || []).length + " cue(s), " + shown.length +
+      " evidence sentence(s).";
+    if (p.stopped_early) {
+      msg += " The explanation stopped early at its time budget" +
+        (p.budget && p.budget.seconds ? " (" + p.budget.seconds + " s)" : "") +
+        ": it covers the most decisive passages first, not every sentence.";
+    }
+    explainState(p.stopped_early ? "partial" : "done", msg);
   }
 
   // -- actions ---------------------------------------------------------------------------------------------------
@@ -182,16 +363,14 @@
       setStatus("The text is longer than the limit of " + state.limits.max_chars + " characters.", true);
       return;
     }
+    stopExplain();
+    const run = ++state.run;
+    const band = bandValue();
     $("check").disabled = true;
     setStatus("Reading\u2026");
     try {
-      let res = await postJSON("/v1/explain", { text: text, top_k: 3 });
-      let explained = true;
-      if (res.status === 503) {
-        // No cue report on this server: fall back to the verdict alone and say so.
-        explained = false;
-        res = await postJSON("/v1/predict", { text: text });
-      }
+      const res = await api("POST", "/v1/predict", { text: text, uncertain_band: band });
+      if (run !== state.run) return;
       if (!res.ok || !res.data) {
         setStatus(errorText(res), true);
         return;
@@ -199,20 +378,29 @@
       const p = res.data;
       state.text = text;
       state.prediction = p;
-      renderVerdict(p);
-      renderText(explained && typeof p.text === "string" ? p.text : text, p.cues, p.evidence);
-      renderEvidence(p.evidence, p.label);
-      $("cue-detail").textContent = explained ? "" : "Cue explanations are not available on this server.";
+      renderVerdict(p, band);
       $("fb-status").textContent = "";
       $("feedback").open = false;
       $("fb-label").value = p.label === "satire" ? "sincere" : "satire"; // a report usually says "the other one"
       $("result").hidden = false;
-      setStatus("Done.");
+      setStatus("Verdict ready.");
+      const explainable = !state.limits || state.limits.explain;
+      clearExplanation(text, explainable ? "Waiting for the explanation\u2026" : "Not available on this server.");
+      if (!explainable) {
+        explainState("unavailable", "Cue explanations are not available on this server.");
+        return;
+      }
+      startExplain(text, run, band); // not awaited: the page stays usable, Cancel works
     } catch (e) {
       setStatus("Could not reach the server.", true);
     } finally {
-      $("check").disabled = false;
+      $("check").disabled = !$("auth").hidden; // stays off while the page waits for a token
     }
+  }
+
+  function cancelExplain() {
+    if (!state.explain) return;
+    state.explain.controller.abort(); // the fetch rejects with AbortError; startExplain shows "cancelled"
   }
 
   async function sendFeedback(ev) {
@@ -222,14 +410,19 @@
     $("fb-send").disabled = true;
     status.textContent = "Sending\u2026";
     try {
-      const res = await postJSON("/v1/feedback", {
+      const res = await api("POST", "/v1/feedback", {
         text: state.text,
         verdict: verdictOf(state.prediction),
         label: $("fb-label").value,
         comment: $("fb-comment").value,
         satire_probability: state.prediction.satire_probability,
       });
-      status.textContent = res.ok ? "Recorded as report #" + res.data.id + ". Thank you." : errorText(res);
+      if (res.ok && res.data.duplicate) {
+        status.textContent = "You had already sent this report (#" + res.data.id + "); it now counts " +
+          res.data.count + " times.";
+      } else {
+        status.textContent = res.ok ? "Recorded as report #" + res.data.id + ". Thank you." : errorText(res);
+      }
       status.className = res.ok ? "ok" : "error";
     } catch (e) {
       status.textContent = "Could not reach the server; the report was not recorded.";
@@ -247,6 +440,9 @@
   async function init() {
     $("check-form").addEventListener("submit", check);
     $("feedback-form").addEventListener("submit", sendFeedback);
+    $("token-form").addEventListener("submit", saveToken);
+    $("explain-cancel").addEventListener("click", cancelExplain);
+    $("sign-out").addEventListener("click", () => askToken(""));
     $("article").addEventListener("input", updateCount);
     $("article").addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) $("check-form").requestSubmit();
@@ -255,11 +451,16 @@
       const r = await fetch("/health");
       if (r.ok) {
         state.limits = await r.json();
-        $("model-info").textContent = "Model " + state.limits.model + ", threshold " + state.limits.threshold +
-          (state.limits.explain ? "" : " (cue explanations not available)");
+        $("model-info").textContent = "Model " + state.limits.model + ", threshold " + state.limits.threshold + "." +
+          (state.limits.explain ? "" : " (Cue explanations are not available.)");
+        $("band").value = String(state.limits.uncertain_band);
       }
     } catch (e) {
       $("model-info").textContent = "";
+    }
+    if (state.limits && state.limits.auth) {
+      const saved = sessionStorage.getItem(TOKEN_KEY);
+      if (!saved || !(await tryToken(saved))) askToken($("auth-status").textContent);
     }
   }
 
