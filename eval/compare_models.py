@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train import binary_and_genre_metrics, evaluation_folds, score_fold
 
+from genre_detect import bootstrap
 from genre_detect.detector import Detector, default_model_dir
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
@@ -35,30 +36,24 @@ KEYS = ("binary_macro_f1", "satire_f1", "roc_auc", "genre_macro_f1", "ece")
 
 def paired_bootstrap(p_base: np.ndarray, p_cand: np.ndarray, genres: np.ndarray, t_base: float, t_cand: float,
                      boot: int = 1000, seed: int = 0) -> tuple[list[str], dict[str, dict]]:
-    """Print the table of candidate-minus-baseline differences with 95% intervals from paired document resamples;
-    return the metrics that are measurably worse (interval wholly on the bad side: above 0 for ECE, below for
-    the others) and both models' metrics on the whole fold (``{"baseline": ..., "candidate": ...}``)."""
+    """Print the table of candidate-minus-baseline differences with 95% intervals from paired document resamples
+    (genre_detect.bootstrap.paired_bootstrap); return the metrics that are measurably worse (interval wholly on the
+    bad side: above 0 for ECE, below for the others) and both models' metrics on the whole fold
+    (``{"baseline": ..., "candidate": ...}``)."""
     full = {"baseline": binary_and_genre_metrics(p_base, genres, t_base),
             "candidate": binary_and_genre_metrics(p_cand, genres, t_cand)}
-    rng = np.random.default_rng(seed)
-    diffs: dict[str, list[float]] = {k: [] for k in KEYS}
-    for _ in range(boot):
-        idx = rng.integers(0, len(genres), len(genres))
-        b = binary_and_genre_metrics(p_base[idx], genres[idx], t_base)
-        c = binary_and_genre_metrics(p_cand[idx], genres[idx], t_cand)
-        for k in KEYS:
-            if not (np.isnan(b[k]) or np.isnan(c[k])):
-                diffs[k].append(c[k] - b[k])
+    rows = bootstrap.paired_bootstrap(lambda i: binary_and_genre_metrics(p_base[i], genres[i], t_base),
+                                      lambda i: binary_and_genre_metrics(p_cand[i], genres[i], t_cand),
+                                      len(genres), KEYS, boot=boot, seed=seed)
     print(f"\n| metric | baseline | candidate | difference | 95% interval ({boot} paired resamples) |")
     print("|---|---:|---:|---:|---|")
-    worse = []
-    for k in KEYS:
-        lo, hi = np.percentile(diffs[k], [2.5, 97.5])
-        print(f"| {k} | {full['baseline'][k]:.3f} | {full['candidate'][k]:.3f} | "
-              f"{full['candidate'][k] - full['baseline'][k]:+.3f} | [{lo:+.3f}, {hi:+.3f}] |")
-        if (lo > 0) if k == "ece" else (hi < 0):
-            worse.append(k)
-    return worse, full
+    def f(v: float | None, sign: str = "") -> str:
+        return "nan" if v is None else f"{v:{sign}.3f}"
+
+    for r in rows:
+        print(f"| {r['metric']} | {f(r['baseline'])} | {f(r['candidate'])} | {f(r['difference'], '+')} | "
+              f"[{f(r['low'], '+')}, {f(r['high'], '+')}] |")
+    return [r["metric"] for r in rows if r["worse"]], full
 
 
 def main() -> None:

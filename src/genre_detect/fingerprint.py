@@ -148,7 +148,7 @@ class Fingerprint:
             parts.append(h[h < cut])
             parts.append(h[:1])  # sorted: the document's smallest hash
         hashes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-        info = {"documents": n_docs, "shingles": n_shingles, "stored": int(len(hashes))}
+        info = {"documents": n_docs, "shingles": n_shingles, "stored": len(hashes)}
         info.update(meta or {})
         return cls(hashes, shingle_words, sample_one_in, info)
 
