@@ -22,6 +22,7 @@ CODES = {
     "E106": "a results file cannot be appended to (corrupt line, duplicate id)",
     "E200": "model directory is missing or incomplete",
     "E201": "model settings are invalid",
+    "E202": "the model could not be exported (graph fusion failed or changed the output)",
     "E300": "usage error",
     "E400": "an optional dependency is not installed",
     "E500": "data set is missing or malformed",
