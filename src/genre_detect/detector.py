@@ -31,7 +31,7 @@ from .pool import calibrate, pool_logits
 from .prediction import Prediction, PredictionError, Window
 from .settings import ModelSettings
 from .verdict import genre_for, is_uncertain, label_for
-from .windows import TokenWindow, load_tokenizer, split_windows
+from .windows import TokenWindow, load_tokenizer, special_token_ids, split_windows
 
 __all__ = ["DEFAULT_MODEL_NAME", "Detector", "Prepared", "default_model_dir"]
 
@@ -110,10 +110,10 @@ class Detector:
         if not tok_file.is_file():
             raise ModelError("E200", "tokenizer.json not found", source=str(model_dir))
         self.tokenizer = load_tokenizer(str(tok_file))
-        self.cls_id = self.tokenizer.token_to_id("[CLS]")
-        self.sep_id = self.tokenizer.token_to_id("[SEP]")
+        # [CLS]/[SEP] for MiniLM, <s>/</s> for an MPNet model (the teacher): what the tokenizer itself adds.
+        self.cls_id, self.sep_id = special_token_ids(self.tokenizer)
         if self.cls_id is None or self.sep_id is None:
-            raise ModelError("E201", "tokenizer has no [CLS]/[SEP] tokens", source=str(model_dir))
+            raise ModelError("E201", "tokenizer has no [CLS]/[SEP] or <s>/</s> tokens", source=str(model_dir))
         self.model = OnnxModel(self.model_dir / "model.onnx", threads=threads, lanes=lanes)
         self.labels: list[str] = list(self.settings.labels)
         self.satire_index = self.labels.index("satire")

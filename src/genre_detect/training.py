@@ -83,6 +83,17 @@ class TrainingArguments:
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
+        base_sha256: for a ``base_model`` folder, the sha256 its ``model.safetensors`` must have: a name from
+            :data:`genre_detect.distill.KNOWN_BASE_WEIGHTS` (``all-mpnet-base-v2``: the teacher's pinned hash) or 64
+            hex digits. ``None``: checked only for the default base (the official MiniLM hash), as before.
+        device: ``auto`` (CUDA when torch sees a GPU, else CPU), ``cpu`` or ``cuda[:N]``.
+        distill_from: a teacher checkpoint (``runs/teacher/checkpoint``, its run folder or its ``model/``) to distil
+            from; ``None`` switches distillation off (:mod:`genre_detect.distill`).
+        distill_weight: ``w`` in ``(1 - w) * cross-entropy + w * T^2 * KL(teacher || student)``.
+        distill_temperature: ``T``, the softmax temperature of both distributions in the KL term.
+        unlabelled_sources: ``Document.source`` names (``pen0``, ``webis2020``) whose training-fold documents give
+            extra windows with the teacher's soft labels only; needs ``distill_from``.
+        unlabelled_windows: how many such windows per epoch (random documents, lengths drawn as for the rest).
     """
 
     output_dir: str = "runs/minilm"
@@ -114,6 +125,13 @@ class TrainingArguments:
     bf16: bool = True
     threads: int = 2
     limit_docs: int | None = None
+    base_sha256: str | None = None
+    device: str = "auto"
+    distill_from: str | None = None
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
+    unlabelled_sources: list[str] = field(default_factory=list)
+    unlabelled_windows: int = 0
 
     @classmethod
     def from_file(cls, path: str | None = None, overrides: list[str] | None = None) -> "TrainingArguments":
@@ -245,11 +263,18 @@ def load_checkpoint(path: str | Path):
 class _Tokenised:
     doc: Document
     ids: list[int]
+    # Kept only when distilling: the tokenised text and each token's character span in it (int32, n x 2).
+    text: str = ""
+    offsets: np.ndarray | None = None
 
 
-def _tokenise(docs: list[Document], tokenizer, mask_names: bool = False) -> list[_Tokenised]:
+def _tokenise(docs: list[Document], tokenizer, mask_names: bool = False, keep_spans: bool = False
+              ) -> list[_Tokenised]:
     texts = [strip_shortcuts(normalise(d.text), mask_names=mask_names).text for d in docs]
     encs = tokenizer.encode_batch(texts, add_special_tokens=False)
+    if keep_spans:
+        return [_Tokenised(d, e.ids, t, np.asarray(e.offsets, dtype=np.int32)) for d, t, e in zip(docs, texts, encs)
+                if e.ids]
     return [_Tokenised(d, e.ids) for d, e in zip(docs, encs) if e.ids]
 
 
@@ -320,9 +345,15 @@ def written_documents(root: str, writers: list[str]) -> list[Document]:
                      f"written:{t.writer}") for t in load_written_pairs(root, writers)]
 
 
-def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random.Random, cls_id: int, sep_id: int
-                   ) -> list[tuple[list[int], int]]:
-    """One epoch of training windows: (token ids with specials, genre index), lengths drawn alike for all genres."""
+def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random.Random, cls_id: int, sep_id: int,
+                   with_spans: bool = False) -> list[tuple[list[int], int]]:
+    """One epoch of training windows: (token ids with specials, genre index), lengths drawn alike for all genres.
+
+    ``with_spans``: the ids are :class:`genre_detect.distill.SpanWindow` lists that also know their document and
+    token span (for the teacher); the windows and the random draws are the same either way.
+    """
+    if with_spans:
+        from .distill import SpanWindow
     body_max = args.max_length - 2
     by_pub: dict[str, list[_Tokenised]] = {}
     for it in items:
@@ -348,12 +379,19 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
             length = rng.randint(args.min_window_tokens, body_max)
             if len(it.ids) <= length:
                 piece = it.ids
+                start = 0
             else:
                 start = rng.randint(0, len(it.ids) - length)
                 piece = it.ids[start : start + length]
-            out.append(([cls_id, *piece, sep_id], GENRES.index(it.doc.genre)))
+            window = [cls_id, *piece, sep_id]
+            if with_spans:
+                window = SpanWindow(window, it, start, start + len(piece))
+            out.append((window, GENRES.index(it.doc.genre)))
     for it in short:
-        out.append(([cls_id, *it.ids[:body_max], sep_id], GENRES.index(it.doc.genre)))
+        window = [cls_id, *it.ids[:body_max], sep_id]
+        if with_spans:
+            window = SpanWindow(window, it, 0, min(len(it.ids), body_max))
+        out.append((window, GENRES.index(it.doc.genre)))
     rng.shuffle(out)
     return out
 
@@ -375,7 +413,7 @@ def _log(msg: str) -> None:
 def train(args: TrainingArguments) -> Path:
     """Fine-tune and save a checkpoint to ``args.output_dir/checkpoint``; returns that path."""
     torch = require("torch", "train")
-    from .windows import load_tokenizer
+    from .windows import load_tokenizer, special_token_ids
 
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -392,8 +430,27 @@ def train(args: TrainingArguments) -> Path:
     base = base_model_path(args.base_model)
     if args.base_model is None:
         _log(f"base weights sha256 ok: {check_base_weights(base)}")
+    elif args.base_sha256:
+        from .distill import check_weights, expected_base_sha256
+
+        _log(f"base weights sha256 ok: {check_weights(base, expected_base_sha256(args.base_sha256))}")
     tokenizer = load_tokenizer(str(base / "tokenizer.json"))
-    cls_id, sep_id = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    # [CLS]/[SEP] for MiniLM (BERT), <s>/</s> for the MPNet teacher: whatever the tokenizer itself adds.
+    cls_id, sep_id = special_token_ids(tokenizer)
+    if cls_id is None:
+        raise UsageError("E300", f"the tokenizer in {base} has no start/end special tokens")
+    from .distill import resolve_device
+
+    device = resolve_device(args.device)
+    distiller = None
+    if args.distill_from:
+        from .distill import Distiller
+
+        distiller = Distiller(args, device)
+        _log(f"distilling from {distiller.path} (weight {args.distill_weight}, T={args.distill_temperature}, "
+             f"{args.unlabelled_windows} unlabelled windows/epoch from {args.unlabelled_sources})")
+    elif args.unlabelled_sources or args.unlabelled_windows:
+        raise UsageError("E300", "unlabelled_sources/unlabelled_windows need distill_from (a teacher)")
 
     docs = load_documents(args.data_dir, args.sources)
     folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
@@ -410,14 +467,22 @@ def train(args: TrainingArguments) -> Path:
         written = written_documents(args.written_dir, args.written_writers)
         _log(f"{len(written) // 2} hand-written pairs from writers {', '.join(args.written_writers)}")
         train_docs = train_docs + written
-    items = _tokenise(train_docs, tokenizer, args.mask_names)
+    items = _tokenise(train_docs, tokenizer, args.mask_names, keep_spans=distiller is not None)
 
     model = _build_classifier_class().from_base(base, len(GENRES), readout=args.readout)
     _log(f"readout: {args.readout}")
     model.train()
+    if device.type != "cpu":
+        model.to(device)
+        _log(f"device: {device}")
     rng = random.Random(args.seed)
-    first = sample_windows(items, args, rng, cls_id, sep_id)
+    first = sample_windows(items, args, rng, cls_id, sep_id, with_spans=distiller is not None)
     steps_per_epoch = math.ceil(len(first) / args.batch_size)
+    if distiller is not None:
+        # Unlabelled windows come from their own random stream, so the labelled ones match the plain recipe's.
+        rng_unlabelled = random.Random(args.seed + 3)
+        pool = distiller.unlabelled_pool(items)
+        steps_per_epoch = math.ceil((len(first) + (args.unlabelled_windows if pool else 0)) / args.batch_size)
     total = steps_per_epoch * args.epochs
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
     params = [
@@ -432,13 +497,16 @@ def train(args: TrainingArguments) -> Path:
     counts = np.bincount([g for _, g in first], minlength=len(GENRES)).astype(float)
     # Inverse-frequency class weights over the sampled windows: satire is the rare class.
     weights = torch.tensor(counts.sum() / (len(GENRES) * np.maximum(counts, 1)), dtype=torch.float32)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(device))
     _log(f"{len(first)} windows/epoch (per genre {dict(zip(GENRES, counts.astype(int)))}), {total} steps")
 
     step, t0 = 0, time.time()
     history = []
     for epoch in range(args.epochs):
-        windows = first if epoch == 0 else sample_windows(items, args, rng, cls_id, sep_id)
+        windows = first if epoch == 0 else sample_windows(items, args, rng, cls_id, sep_id,
+                                                          with_spans=distiller is not None)
+        if distiller is not None:
+            windows = distiller.add_unlabelled(windows, pool, cls_id, sep_id, rng_unlabelled)
         run_loss, seen = 0.0, 0
         for batch in _batches(windows, args.batch_size, rng):
             longest = max(len(w) for w, _ in batch)
@@ -448,9 +516,14 @@ def train(args: TrainingArguments) -> Path:
                 ids[i, : len(w)] = torch.tensor(w)
                 mask[i, : len(w)] = 1
             labels = torch.tensor([g for _, g in batch])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.bf16):
+            if device.type != "cpu":
+                ids, mask, labels = ids.to(device), mask.to(device), labels.to(device)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
                 logits = model(ids, mask)
-            loss = loss_fn(logits.float(), labels)
+            if distiller is None:
+                loss = loss_fn(logits.float(), labels)
+            else:
+                loss = distiller.loss(loss_fn, logits.float(), labels, batch)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -466,6 +539,11 @@ def train(args: TrainingArguments) -> Path:
 
     out = Path(args.output_dir) / "checkpoint"
     model.eval()
+    if device.type != "cpu":
+        model.to("cpu")
+    if distiller is not None:
+        _log(f"teacher read {distiller.windows_seen} windows ({distiller.truncated} cut to {distiller.body_max} "
+             "teacher tokens)")
     model.save(out, base)
     info = {"args": asdict(args), "history": history, "train_seconds": round(time.time() - t0, 1),
             "folds": describe(folds), "versions": library_versions()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["TokenWindow", "split_windows", "load_tokenizer"]
+__all__ = ["TokenWindow", "split_windows", "load_tokenizer", "special_token_ids"]
 
 
 @dataclass
@@ -39,6 +39,24 @@ def load_tokenizer(path: str):
     tok.no_truncation()
     tok.no_padding()
     return tok
+
+
+def special_token_ids(tokenizer) -> tuple[int | None, int | None]:
+    """The ids that open and close every window, as the tokenizer's own post-processor adds them.
+
+    BERT-style tokenizers (MiniLM) give ``[CLS]``/``[SEP]``; MPNet and RoBERTa give ``<s>``/``</s>`` (the MPNet vocab
+    also lists ``[CLS]``, which that model was never trained with, so the post-processor decides). A tokenizer with
+    no post-processor falls back to those names; ``(None, None)`` when it has neither.
+    """
+    enc = tokenizer.encode("", add_special_tokens=True)
+    added = [i for i, m in zip(enc.ids, enc.attention_mask) if m]       # padding, if switched on, is not added
+    if len(added) == 2:
+        return added[0], added[1]
+    for cls_token, sep_token in (("[CLS]", "[SEP]"), ("<s>", "</s>")):
+        cls_id, sep_id = tokenizer.token_to_id(cls_token), tokenizer.token_to_id(sep_token)
+        if cls_id is not None and sep_id is not None:
+            return cls_id, sep_id
+    return None, None
 
 
 def split_windows(ids: list[int], offsets: list[tuple[int, int]], cls_id: int, sep_id: int, max_length: int,
