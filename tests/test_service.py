@@ -64,6 +64,7 @@ def test_health(client, tiny_detector):
     h = r.json()
     assert h["status"] == "ok" and h["labels"] == tiny_detector.labels
     assert h["max_chars"] == tiny_detector.settings.max_chars and h["explain"] == hasattr(tiny_detector, "explain")
+    assert h["auth"] is False and h["queues"]["explain"] == {"running": 0, "waiting": 0, "limit": 4}
 
 
 def test_predict_one_matches_detector(client, tiny_detector):
@@ -81,6 +82,81 @@ def test_predict_batch_keeps_order(client, tiny_detector):
     assert r.status_code == 200
     got = [p["satire_probability"] for p in r.json()]
     assert got == pytest.approx([p.satire_probability for p in tiny_detector.predict(texts)])
+
+
+def test_batch_with_bad_items_scores_the_rest(client, tiny_detector):
+    texts = [TEXT, "", "x" * 200_001, "!!! ???", "Area man said the war was over."]
+    r = client.post("/v1/predict", json={"texts": texts})
+    assert r.status_code == 200
+    got = r.json()
+    assert len(got) == len(texts)
+    for i, code in ((1, "E101"), (2, "E103"), (3, "E101")):
+        assert got[i]["index"] == i and got[i]["error"]["code"] == code and got[i]["error"]["message"], got[i]
+        assert "label" not in got[i]
+    want = [tiny_detector.predict(t).satire_probability for t in (texts[0], texts[4])]
+    assert [got[0]["satire_probability"], got[4]["satire_probability"]] == pytest.approx(want)
+    assert len(r.text) < 5000  # the bad items are not echoed back
+
+
+def test_uncertain_band_per_request(client, tiny_detector):
+    from genre_detect.verdict import is_uncertain
+
+    p = tiny_detector.predict(TEXT).satire_probability
+    t = tiny_detector.settings.threshold
+    answers = {}
+    for band in (0.0, 0.49):
+        d = client.post("/v1/predict", json={"text": TEXT, "uncertain_band": band}).json()
+        assert d["satire_probability"] == pytest.approx(p)  # the band changes the flag, never the score
+        assert d["uncertain"] == is_uncertain(p, t, band)
+        answers[band] = d["uncertain"]
+    if abs(p - t) < min(0.49, t / 2, (1 - t) / 2):
+        assert answers == {0.0: False, 0.49: True}  # the tiny model's score lies inside the wide band
+    batch = client.post("/v1/predict", json={"texts": [TEXT], "uncertain_band": 0.0}).json()
+    assert batch[0]["uncertain"] is False
+    assert client.get("/health").json()["uncertain_band"] == tiny_detector.settings.uncertain_band  # unchanged
+    for bad in (-0.1, 0.5, "wide"):
+        r = client.post("/v1/predict", json={"text": TEXT, "uncertain_band": bad})
+        assert r.status_code == 422 and r.json()["code"] == "E603" and "uncertain_band" in r.json()["message"]
+
+
+def test_docs_work_offline(client):
+    """/docs and /redoc load Swagger UI and ReDoc from this server: no CDN, no other host, every asset 200."""
+    for path in ("/docs", "/redoc"):
+        r = client.get(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        urls = re.findall(r"""(?:src|href|url)\s*[=:]\s*['"]([^'"]+)['"]""", r.text)
+        assert not re.search(r"(?:https?:)?//[a-z0-9.-]+", r.text, flags=re.I), f"{path} names another host"
+        assets = [u for u in urls if u.startswith("/docs-static/")]
+        assert assets, f"{path} loads no local asset: {urls}"
+        for u in urls:
+            assert u.startswith("/"), u
+            assert client.get(u).status_code == 200, u
+    page = client.get("/")
+    assert '<a href="/docs">' in page.text  # the footer link
+
+
+def test_sliced_scoring_gives_the_same_logits(tiny_detector):
+    """The explanation's sliced window scoring is exactly the detector's (same batches, any batch size)."""
+    import copy
+    import dataclasses
+    import threading
+
+    import numpy as np
+
+    from genre_detect.service.scheduler import Cancelled, sliced_scoring
+
+    rng = np.random.default_rng(0)
+    wins = [np.concatenate([[tiny_detector.cls_id], rng.integers(5, 60, n), [tiny_detector.sep_id]])
+            for n in rng.integers(1, 62, 45)]
+    for bs in (1, 4):
+        det = copy.copy(tiny_detector)
+        det.settings = dataclasses.replace(tiny_detector.settings, batch_size=bs)
+        sliced = sliced_scoring(det, threading.Event())
+        assert np.array_equal(sliced(wins), det.window_logits(wins))
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(Cancelled):
+        sliced_scoring(tiny_detector, stop)(wins)
 
 
 @pytest.mark.parametrize("body, code, words", [
