@@ -108,8 +108,11 @@ def test_risk_coverage_and_abstention():
     y = np.array([0, 1, 1, 0])
     p = np.array([0.05, 0.45, 0.95, 0.55])
     rows = M.risk_coverage(y, p, bands=[0.0, 0.1, 0.5])
-    assert [r["coverage"] for r in rows] == [1.0, 0.5, 0.0]
-    assert rows[0]["accuracy"] == 0.5 and rows[1]["accuracy"] == 1.0 and rows[2]["accuracy"] is None
+    # The band is the Detector's: at threshold 0.5, 0.5 is clipped to 0.25 on each side, so 0.05 and 0.95 stay decided.
+    assert [r["coverage"] for r in rows] == [1.0, 0.5, 0.5]
+    assert rows[0]["accuracy"] == 0.5 and rows[1]["accuracy"] == 1.0 and rows[2]["accuracy"] == 1.0
+    high = M.risk_coverage(y, np.array([0.05, 0.8, 0.94, 0.96]), threshold=0.9, bands=[0.2])[0]
+    assert high["n_kept"] == 2  # uncertain is (0.7, 0.95): 0.96 is decided
     assert M.abstention(y, p, np.array([False, True, False, False]))["accuracy"] == pytest.approx(2 / 3)
 
 

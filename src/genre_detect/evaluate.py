@@ -13,14 +13,22 @@ Fine-tuned models are scored through :meth:`Detector.predict`, the one pipeline;
 Texts are cut to their first ``max_words`` words before any model sees them (default 2,000, stated in the result)
 so that a run over long analyses takes minutes; ``cut_words`` cuts further for length-matched evaluation.
 
+For error analysis the result keeps one record per document (:attr:`EvalResult.documents`: id, gold label,
+satire probability, verdict, genre, whether it overlaps the model's training data), and :func:`compare` runs a
+paired bootstrap of two results on the same documents. A model directory with a training fingerprint
+(:mod:`genre_detect.fingerprint`) has every text checked against it: ``n_training_overlap`` counts the texts the
+model was trained on, and the ``*_unseen`` scores leave them out.
+
 Example:
     >>> r = evaluate("shipped", "labelled.jsonl")                # doctest: +SKIP
     >>> r.scores["macro_f1"], r.scores["ece"]                   # doctest: +SKIP
     >>> r.tables["by_source"][0]                                # doctest: +SKIP
+    >>> r.documents[0]["verdict"], r.scores["n_training_overlap"]   # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -35,6 +43,7 @@ import numpy as np
 
 from . import metrics as M
 from .errors import GenreDetectError, InputError, UsageError, require
+from .fingerprint import OVERLAP_THRESHOLD
 
 __all__ = [
     "DEFAULT_MAX_WORDS",
@@ -42,6 +51,7 @@ __all__ = [
     "POSITIVE_LABELS",
     "EvalResult",
     "LabelledSet",
+    "compare",
     "evaluate",
     "first_words",
     "load_labelled",
@@ -134,12 +144,12 @@ def _as_label(value: Any, positive: frozenset[str] | None, source: str) -> int:
 
 def load_labelled(path: str | Path, text_column: str = "text", label_column: str = "label",
                   source_column: str | None = "source", genre_column: str | None = None,
-                  positive_labels: Sequence[str] | None = None) -> LabelledSet:
+                  positive_labels: Sequence[str] | None = None, id_column: str | None = "id") -> LabelledSet:
     """Read a labelled ``.jsonl``/``.json``/``.csv``/``.tsv`` file through ``datasets`` (offline).
 
-    ``source_column`` is optional in the file (missing: no source slices). When ``genre_column`` is not given and
-    the labels are genre names (``opinion``/``reporting``/``satire``), they are kept as genres too. Rows with an
-    empty text are dropped and counted in the set's name.
+    ``source_column`` and ``id_column`` are optional in the file (no source: no source slices; no id: each row is
+    named ``FILE:ROW``, rows counted from 1). When ``genre_column`` is not given and the labels are genre names
+    (``opinion``/``reporting``/``satire``), they are kept as genres too. Rows with an empty text are dropped.
 
     Example:
         >>> ds = load_labelled("mine.csv", text_column="body", label_column="is_satire")   # doctest: +SKIP
@@ -180,11 +190,13 @@ def load_labelled(path: str | Path, text_column: str = "text", label_column: str
     positive = frozenset(str(v).strip().lower() for v in positive_labels) if positive_labels else None
     src_col = ds[source_column] if source_column in cols else None
     genre_col = ds[genre_column] if genre_column else None
-    texts, ys, genres, sources = [], [], [], []
+    id_col = ds[id_column] if id_column in cols else None
+    texts, ys, genres, sources, ids = [], [], [], [], []
     for i, (text, label) in enumerate(zip(ds[text_column], ds[label_column])):
         if not isinstance(text, str) or not any(ch.isalnum() for ch in text):
             continue
         texts.append(text)
+        ids.append(str(id_col[i]) if id_col is not None and id_col[i] is not None else f"{path.name}:{i + 1}")
         ys.append(_as_label(label, positive, f"{path}:{i + 1}"))
         if genre_col is not None:
             genres.append(str(genre_col[i]).strip().lower())
@@ -195,7 +207,7 @@ def load_labelled(path: str | Path, text_column: str = "text", label_column: str
     if not texts:
         raise GenreDetectError("E500", "no rows with text", source=str(path))
     return LabelledSet(texts, np.array(ys), genres if len(genres) == len(texts) else None,
-                       sources if src_col is not None else None, name=path.name)
+                       sources if src_col is not None else None, ids=ids, name=path.name)
 
 
 # -- models -----------------------------------------------------------------------------------------------------
@@ -209,6 +221,8 @@ class Scored:
     genre_labels: list[str] | None = None
     uncertain: np.ndarray | None = None
     uncertain_band: float | None = None
+    labels: list[str] | None = None
+    genres: list[str] | None = None
 
 
 def _is_detector(model: Any) -> bool:
@@ -253,25 +267,30 @@ def score_texts(model: Any, texts: Sequence[str], progress: Callable[[int, int],
     and memory stays bounded; windows of a chunk share batches.
     """
     if _is_detector(model):
-        probs, genre, unc = [], [], []
+        probs, genre, unc, verdicts, genres = [], [], [], [], []
         labels = list(model.labels)
         for k in range(0, len(texts), chunk):
-            for p in model.predict(list(texts[k : k + chunk])):
+            for i, p in enumerate(model.predict(list(texts[k : k + chunk]))):
+                if not p.ok:
+                    raise p.to_exception() if p.id else InputError(p.code, p.message, source=f"text {k + i + 1}")
                 probs.append(p.satire_probability)
                 genre.append([p.genre_scores[g] for g in labels])
                 unc.append(p.uncertain)
+                verdicts.append(p.label)
+                genres.append(p.genre)
             if progress:
                 progress(min(k + chunk, len(texts)), len(texts))
         s = model.settings
         return Scored(np.array(probs, dtype=float), s.threshold, np.array(genre).reshape(len(texts), len(labels)),
-                      labels, np.array(unc, dtype=bool), s.uncertain_band)
-    prob = model.satire_proba(list(texts))
+                      labels, np.array(unc, dtype=bool), s.uncertain_band, verdicts, genres)
+    prob = np.asarray(model.satire_proba(list(texts)), dtype=float)
     if progress:
         progress(len(texts), len(texts))
-    return Scored(np.asarray(prob, dtype=float), 0.5)
+    return Scored(prob, 0.5, labels=["satire" if x >= 0.5 else "sincere" for x in prob])
 
 
 def _as_set(data: Any, **kwargs) -> LabelledSet:
+    kwargs = {k: v for k, v in kwargs.items() if k != "id_column" or isinstance(data, (str, Path))}
     if isinstance(data, LabelledSet):
         return data
     if isinstance(data, (str, Path)):
@@ -294,6 +313,10 @@ class EvalResult:
         tables: ``per_class``, ``confusion``, ``reliability``, ``threshold_sweep``, ``risk_coverage``,
             ``by_source``, ``by_publisher``, ``by_length``, ``genre_per_class``, ``genre_confusion`` (lists/dicts).
         y, prob: labels and satire probabilities, for plots.
+        documents: one record per scored document, in order (see :data:`DOCUMENT_KEYS`): ``id``, ``gold``
+            (satire/sincere), ``gold_genre`` and ``source`` (``None`` when unknown), ``satire_probability``,
+            ``label``, ``uncertain``, ``verdict`` (``label``, or ``uncertain``), ``genre``, ``correct``, ``words``
+            and ``training_overlap`` (share of the text found in the model's training data; ``None``: not checked).
     """
 
     model: str
@@ -302,6 +325,7 @@ class EvalResult:
     tables: dict[str, Any]
     y: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
     prob: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    documents: list[dict[str, Any]] = field(repr=False, default_factory=list)
 
     def to_dict(self, with_predictions: bool = False) -> dict[str, Any]:
         """JSON-ready: model, data, scores, tables (and labels/probabilities when asked)."""
@@ -311,12 +335,26 @@ class EvalResult:
             out["prob"] = [round(float(p), 6) for p in self.prob]
         return out
 
+    def write_documents(self, path: str | Path) -> Path:
+        """Write :attr:`documents` as JSON lines (one per document, in input order); returns the path."""
+        path = Path(path)
+        with path.open("w", encoding="utf-8") as fh:
+            for d in self.documents:
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        return path
+
+
+# The keys of every per-document record, in order.
+DOCUMENT_KEYS = ("id", "gold", "gold_genre", "source", "satire_probability", "label", "uncertain", "verdict",
+                 "genre", "correct", "words", "training_overlap")
+
 
 def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_column: str = "text",
              label_column: str = "label", source_column: str | None = "source", genre_column: str | None = None,
              positive_labels: Sequence[str] | None = None, max_words: int | None = DEFAULT_MAX_WORDS,
              cut_words: int | None = None, n_boot: int = 1000, seed: int = 0, n_bins: int = M.N_BINS,
-             progress: Callable[[int, int], None] | None = None) -> EvalResult:
+             progress: Callable[[int, int], None] | None = None, fingerprint: Any = "auto",
+             id_column: str | None = "id") -> EvalResult:
     """Score ``model`` on ``data`` and return an :class:`EvalResult` (see the module docstring for the inputs).
 
     Args:
@@ -329,6 +367,10 @@ def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_col
         n_boot: bootstrap resamples for the 95% intervals (0: none); ``seed`` seeds them.
         n_bins: bins of the calibration error and reliability table.
         progress: called with ``(done, total)`` while a Detector scores.
+        fingerprint: the training data to check overlap against: ``"auto"`` (the model directory's
+            ``training_fingerprint.npz``, or for a baseline fitted here its ``train`` texts), a
+            :class:`~genre_detect.fingerprint.Fingerprint`, or ``None`` (no check).
+        id_column: column of a file that names each row (optional in the file).
 
     Example:
         >>> r = evaluate("tfidf", "test.jsonl", train="train.jsonl", cut_words=250)    # doctest: +SKIP
@@ -339,8 +381,9 @@ def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_col
     t0 = time.perf_counter()
     read = {"text_column": text_column, "label_column": label_column, "source_column": source_column,
             "genre_column": genre_column, "positive_labels": positive_labels}
-    ds = _as_set(data, **read)
-    name, ready = resolve_model(model, train=train, seed=seed, max_words=max_words, **read)
+    ds = _as_set(data, **read, id_column=id_column) if isinstance(data, (str, Path)) else _as_set(data, **read)
+    train_set = None if train is None else _as_set(train, **read).cut(max_words)
+    name, ready = resolve_model(model, train=train_set, seed=seed, max_words=max_words, **read)
     limit = min(x for x in (max_words, cut_words) if x is not None) if (max_words or cut_words) else None
     ds = ds.cut(limit)
     n_refused = 0
@@ -360,6 +403,8 @@ def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_col
         raise GenreDetectError("E500", "nothing left to evaluate", source=ds.name)
     scored = score_texts(ready, ds.texts, progress)
     y, p, thr = ds.y, scored.prob, scored.threshold
+    fp = _fingerprint(fingerprint, ready, train_set)
+    overlap = fp.overlap(ds.texts) if fp is not None else None
 
     scores: dict[str, Any] = M.binary_scores(y, p, thr, n_bins)
     for metric, ci in M.bootstrap_ci(y, p, thr, n_boot=n_boot, seed=seed).items():
@@ -386,10 +431,94 @@ def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_col
         scores.update({"uncertain_band": scored.uncertain_band, "n_uncertain": int(scored.uncertain.sum()),
                        "coverage_uncertain": ab["coverage"], "accuracy_uncertain": ab["accuracy"]})
     if scored.genre_probs is not None and ds.genres:
-        g = M.genre_scores(ds.genres, scored.genre_probs, scored.genre_labels)
+        # Predicted genres follow the verdict rule (genre_detect.verdict), as every Prediction does.
+        g = M.genre_scores(ds.genres, scored.genre_probs, scored.genre_labels, pred=scored.genres)
         scores.update({"genre_accuracy": g["genre_accuracy"], "genre_macro_f1": g["genre_macro_f1"]})
         tables["genre_per_class"], tables["genre_confusion"] = g["per_class"], g["confusion"]
+    scores["training_overlap_checked"] = overlap is not None
+    if overlap is not None:
+        seen = np.array([v >= OVERLAP_THRESHOLD for v in overlap], dtype=bool)
+        scores["n_training_overlap"] = int(seen.sum())
+        if seen.any() and not seen.all():
+            # The same scores on the texts the model was not trained on: the ones to quote.
+            unseen = M.binary_scores(y[~seen], p[~seen], thr, n_bins)
+            scores.update({"n_unseen": int((~seen).sum()), "accuracy_unseen": unseen["accuracy"],
+                           "macro_f1_unseen": unseen["macro_f1"], "roc_auc_unseen": unseen["roc_auc"]})
     scores["seconds"] = round(time.perf_counter() - t0, 2)
     # JSON has no NaN or infinity; every float left undefined is None.
     scores = {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in scores.items()}
-    return EvalResult(name, ds.name, scores, tables, y, p)
+    docs = _documents(ds, scored, overlap)
+    return EvalResult(name, ds.name, scores, tables, y, p, docs)
+
+
+def _fingerprint(spec: Any, model: Any, train_set: LabelledSet | None):
+    from .fingerprint import Fingerprint
+
+    if spec is None or isinstance(spec, Fingerprint):
+        return spec
+    if spec != "auto":
+        raise UsageError("E300", "fingerprint must be 'auto', None or a Fingerprint")
+    if _is_detector(model):
+        return Fingerprint.from_model_dir(model.model_dir)
+    if train_set is not None:
+        return Fingerprint.build(train_set.texts)
+    return None
+
+
+def _documents(ds: LabelledSet, scored: Scored, overlap: list[float] | None) -> list[dict[str, Any]]:
+    """One record per document for error analysis (:data:`DOCUMENT_KEYS`)."""
+    out = []
+    labels = scored.labels or ["satire" if x >= scored.threshold else "sincere" for x in scored.prob]
+    for i in range(len(ds)):
+        gold = "satire" if ds.y[i] == 1 else "sincere"
+        unc = None if scored.uncertain is None else bool(scored.uncertain[i])
+        out.append({
+            "id": ds.ids[i] if ds.ids else f"{ds.name}:{i + 1}",
+            "gold": gold,
+            "gold_genre": ds.genres[i] if ds.genres else None,
+            "source": ds.sources[i] if ds.sources else None,
+            "satire_probability": round(float(scored.prob[i]), 6),
+            "label": labels[i],
+            "uncertain": unc,
+            "verdict": "uncertain" if unc else labels[i],
+            "genre": scored.genres[i] if scored.genres else None,
+            "correct": labels[i] == gold,
+            "words": int(ds.doc_words[i]),
+            "training_overlap": None if overlap is None else round(float(overlap[i]), 4),
+        })
+    return out
+
+
+def compare(baseline: EvalResult, candidate: EvalResult, n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """Paired bootstrap of two evaluations of the same documents (:mod:`genre_detect.bootstrap`): the difference
+    candidate minus baseline in accuracy, macro-F1, ROC-AUC, Brier and ECE, each model at its own threshold.
+
+    Documents are matched by id; those only one side scored are left out and counted (``n_unmatched``).
+
+    Example:
+        >>> a, b = evaluate("models/a", "test.jsonl"), evaluate("models/b", "test.jsonl")   # doctest: +SKIP
+        >>> compare(a, b)["rows"][1]["difference"]                                           # doctest: +SKIP
+    """
+    from .bootstrap import paired_bootstrap
+
+    pos_b = {d["id"]: i for i, d in enumerate(baseline.documents)}
+    pairs = [(pos_b[d["id"]], j) for j, d in enumerate(candidate.documents) if d["id"] in pos_b]
+    if not pairs:
+        raise GenreDetectError("E500", "the two evaluations share no documents")
+    ib, ic = (np.array(x, dtype=int) for x in zip(*pairs))
+    y = baseline.y[ib]
+    if not np.array_equal(y, candidate.y[ic]):
+        raise GenreDetectError("E500", "the two evaluations disagree on the gold labels of the same ids")
+    pb, pc = baseline.prob[ib], candidate.prob[ic]
+    tb, tc = baseline.scores["threshold"], candidate.scores["threshold"]
+    keys = ["accuracy", "macro_f1", "roc_auc", "brier", "ece"]
+    sklearn = require("sklearn", "eval")
+
+    def scorer(p: np.ndarray, t: float) -> Callable[[np.ndarray], dict[str, float]]:
+        return lambda idx: {k: M.BOOT_METRICS[k](y[idx], p[idx], t) for k in keys}
+
+    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        rows = paired_bootstrap(scorer(pb, tb), scorer(pc, tc), len(y), keys, boot=n_boot, seed=seed)
+    n_unmatched = len(baseline.documents) + len(candidate.documents) - 2 * len(pairs)
+    return {"baseline": baseline.model, "candidate": candidate.model, "n": len(y), "n_unmatched": n_unmatched,
+            "boot": n_boot, "seed": seed, "rows": rows}

@@ -22,8 +22,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .errors import require
+from .verdict import is_uncertain
 
 __all__ = [
+    "BOOT_METRICS",
     "LENGTH_BUCKETS",
     "N_BINS",
     "abstention",
@@ -165,13 +167,14 @@ def _macro_f1_counts(y: np.ndarray, pred: np.ndarray) -> float:
 
 # The metrics that get bootstrap intervals, each (y, p, threshold) -> float. The AUC comes from scikit-learn on every
 # resample; the others are one-line array expressions of the same definitions.
-_BOOT_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, float], float]] = {
+BOOT_METRICS: dict[str, Callable[[np.ndarray, np.ndarray, float], float]] = {
     "accuracy": lambda y, p, t: float(np.mean((p >= t) == y)),
     "macro_f1": lambda y, p, t: _macro_f1_counts(y, (p >= t).astype(int)),
     "roc_auc": lambda y, p, t: _auc(y, p, _sk().roc_auc_score),
     "brier": lambda y, p, t: float(np.mean((p - y) ** 2)),
     "ece": lambda y, p, t: expected_calibration_error(y, p),
 }
+_BOOT_METRICS = BOOT_METRICS
 
 
 def bootstrap_ci(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5, n_boot: int = 1000, seed: int = 0,
@@ -255,7 +258,8 @@ def abstention(y_true: np.ndarray, prob: np.ndarray, abstain: np.ndarray, thresh
 def risk_coverage(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5,
                   bands: Sequence[float] | None = None) -> list[dict]:
     """As the ``uncertain`` band around ``threshold`` widens, how much is still decided (coverage) and how often
-    those decisions are right (accuracy; risk = 1 - accuracy). Band 0 decides everything.
+    those decisions are right (accuracy; risk = 1 - accuracy). Band 0 decides everything. The band is the
+    Detector's (:func:`genre_detect.verdict.uncertain_interval`): on each side at most half the room to 0 or 1.
 
     Example:
         >>> import numpy as np
@@ -267,15 +271,18 @@ def risk_coverage(y_true: np.ndarray, prob: np.ndarray, threshold: float = 0.5,
     ws = bands if bands is not None else [round(0.05 * k, 2) for k in range(10)]
     rows = []
     for w in ws:
-        r = abstention(y_true, p, np.abs(p - threshold) < w, threshold)
+        r = abstention(y_true, p, is_uncertain(p, threshold, w), threshold)
         rows.append({"band": float(w), **r, "risk": None if r["accuracy"] is None else 1 - r["accuracy"]})
     return rows
 
 
-def genre_scores(true_genres: Sequence[str], probs: np.ndarray, labels: Sequence[str]) -> dict:
+def genre_scores(true_genres: Sequence[str], probs: np.ndarray, labels: Sequence[str],
+                 pred: Sequence[str] | None = None) -> dict:
     """Three-way genre scores from per-genre probabilities (columns in ``labels`` order).
 
-    Returns flat ``genre_accuracy``, ``genre_macro_f1`` plus ``per_class`` rows and a ``confusion`` matrix.
+    ``pred`` gives the predicted genres (a Detector's, which follow the verdict rule of
+    :mod:`genre_detect.verdict`); without it they are the argmax of ``probs``. Returns flat ``genre_accuracy``,
+    ``genre_macro_f1`` plus ``per_class`` rows and a ``confusion`` matrix.
 
     Example:
         >>> import numpy as np
@@ -286,7 +293,7 @@ def genre_scores(true_genres: Sequence[str], probs: np.ndarray, labels: Sequence
     """
     sk = _sk()
     labels = list(labels)
-    pred = [labels[i] for i in np.asarray(probs).argmax(axis=1)]
+    pred = list(pred) if pred is not None else [labels[i] for i in np.asarray(probs).argmax(axis=1)]
     present = [g for g in labels if g in set(true_genres)]
     prec, rec, f1, sup = sk.precision_recall_fscore_support(list(true_genres), pred, labels=labels, zero_division=0)
     return {

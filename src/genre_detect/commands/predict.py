@@ -112,6 +112,8 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
     total = None if jsonl else len(paths)
     show_progress = progress if progress is not None else (out is not None or total is None or total > 10)
     failures = done = skipped = 0
+    # JSON output is what ends up in papers: say which inputs the model was trained on (genre_detect.fingerprint).
+    overlap = _TrainingOverlap(detector.model_dir) if (as_json or out is not None) else None
     started = last_report = time.monotonic()
     if not as_json and out is None:
         click.echo(f"{'input':<40} {'verdict':<9} {'satire_p':>7}  {'genre':<9} {'tokens':>7}")
@@ -124,6 +126,7 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
                 failures += 1
                 click.echo(f"error: {result}", err=True)
             elif out is not None or as_json:
+                overlap.check(item)
                 d = result.to_dict()
                 if no_windows:
                     d.pop("windows")
@@ -147,8 +150,36 @@ def command(paths: tuple[str, ...], jsonl: str | None, text_field: str, id_field
             out.close()
     if show_progress:
         click.echo(_progress(done, total, skipped, failures, time.monotonic() - started, final=True), err=True)
+    if overlap is not None:
+        overlap.report(done - skipped - failures)
     if failures:
         click.get_current_context().exit(1)
+
+
+class _TrainingOverlap:
+    """Counts the scored inputs that overlap the model's training data, and reports them once on stderr."""
+
+    def __init__(self, model_dir) -> None:
+        from ..fingerprint import Fingerprint
+
+        self.fingerprint = Fingerprint.from_model_dir(model_dir)
+        self.model = model_dir.name
+        self.ids: list[str] = []
+
+    def check(self, item: Item) -> None:
+        if self.fingerprint is not None and self.fingerprint.overlaps([item.text])[0]:
+            self.ids.append(item.id or "-")
+
+    def report(self, scored: int) -> None:
+        if self.fingerprint is None:
+            click.echo(f"note: {self.model} has no training fingerprint; overlap with its training data not checked",
+                       err=True)
+        elif self.ids:
+            shown = ", ".join(self.ids[:5]) + (f" and {len(self.ids) - 5} more" if len(self.ids) > 5 else "")
+            click.echo(f"warning: {len(self.ids)} of {scored} inputs overlap {self.model}'s training data (most of "
+                       f"their word shingles are in it); scores on them are not held-out: {shown}", err=True)
+        else:
+            click.echo(f"training-data overlap: 0 of {scored} inputs", err=True)
 
 
 def _open_results(path: str):
