@@ -26,7 +26,7 @@ def main() -> None:
     ap.add_argument("--data", help="shared data directory (default: $GENRE_DETECT_DATA or ../shared/data)")
     ap.add_argument("--split", default="test", choices=["test", "calib", "train", "all"])
     ap.add_argument("--max-docs", type=int, default=None, help="cap per group for firing statistics")
-    ap.add_argument("--max-words", type=int, default=800, help="cut documents to this many words (firing)")
+    ap.add_argument("--max-words", type=int, default=250, help="cut documents to this many words (firing)")
     ap.add_argument("--reliance-docs", type=int, default=40, help="documents per group explained by the model")
     ap.add_argument("--reliance-words", type=int, default=600, help="cut documents to this many words (model)")
     ap.add_argument("--top-k", type=int, default=3)

@@ -22,12 +22,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import hedging, hyperbole, irony, mock_credentials, reductio, self_undermining  # noqa: F401 - registers
+from . import (  # noqa: F401 - importing a family registers its detectors
+    fake_quote, hyperbole, mock_authority, news_parody, profanity, punctuation, reductio, self_undermining,
+    slang, spin,
+)
 from .base import REGISTRY, Cue, CueDetector, cue_detector
 
 __all__ = ["FAMILIES", "REGISTRY", "Cue", "CueDetector", "cue_detector", "detect_cues", "detector_versions"]
 
-FAMILIES = ("irony", "reductio", "hedging", "self_undermining", "mock_credentials", "hyperbole")
+FAMILIES = (
+    "fake_quote", "slang", "profanity", "punctuation", "hyperbole", "news_parody",
+    "self_undermining", "spin", "reductio", "mock_authority",
+)
 
 
 def detect_cues(text: str, families: Iterable[str] | None = None) -> list[Cue]:
