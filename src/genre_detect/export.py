@@ -212,6 +212,9 @@ def export_model(checkpoint: str | Path, model_dir: str | Path, settings: ModelS
     checkpoint, model_dir = Path(checkpoint), Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     cfg = json.loads((checkpoint / "config.json").read_text(encoding="utf-8"))
+    # ONNX Runtime's fusions match BERT's attention; MPNet's (the teacher's) adds a relative position bias that they
+    # do not match, so any other architecture is exported plain.
+    fuse = fuse and cfg.get("model_type", "bert") == "bert"
     with tempfile.TemporaryDirectory(dir=model_dir) as tmp:
         fp32 = Path(keep_fp32) if keep_fp32 else Path(tmp) / "model.fp32.onnx"
         export_onnx(checkpoint, fp32)
