@@ -18,8 +18,10 @@ from genre_detect.evaluate import DOCUMENT_KEYS, compare, evaluate
 from genre_detect.fingerprint import write_fingerprint
 from genre_detect.prediction import PREDICTION_KEYS
 
-WORDS = {"satire": "area man local nation alleged possibly considering thinking seriously suggesting".split(),
-         "sincere": "the minister plan government report policy analysis experts russia talks peace".split()}
+WORDS = {"satire": ["area", "man", "local", "nation", "alleged", "possibly", "considering", "thinking", "seriously",
+                    "suggesting"],
+         "sincere": ["the", "minister", "plan", "government", "report", "policy", "analysis", "experts", "russia",
+                     "talks", "peace"]}
 
 
 def _rows(n: int = 24, seed: int = 0) -> list[dict]:
