@@ -155,3 +155,40 @@ def test_predict_uncertain_band_flag(tiny_model_dir, tmp_path, capsys):
     assert main(["predict", "--model", str(tiny_model_dir), "--threshold", t, "--uncertain-band", "0", str(f)]) == 0
     assert " uncertain " not in capsys.readouterr().out
     assert main(["predict", "--model", str(tiny_model_dir), "--uncertain-band", "0.7", str(f)]) == 2
+
+
+def test_leaderboard_row_carries_its_provenance(tiny_detector, tiny_model_dir, tmp_path):
+    """The citable row: the fine-tuned model's publisher/full scores, model and data hashes, seeds, versions."""
+    from genre_detect.benchmark import FINE_TUNED, BenchmarkConfig, BenchmarkResult, Run
+    from genre_detect.evaluate import LabelledSet
+    from genre_detect.leaderboard import file_sha256, write_results
+
+    rows = _rows()
+    data = tmp_path / "data"
+    (data / "mine").mkdir(parents=True)
+    (data / "mine" / "data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    test = LabelledSet([r["text"] for r in rows], np.array([r["label"] == "satire" for r in rows]),
+                       ids=[r["id"] for r in rows], name="publisher-test")
+    bench = BenchmarkResult(BenchmarkConfig(data_dir=str(data), sources=["mine", "absent"], n_boot=20, cut_words=10))
+    for protocol in ("publisher", "random"):
+        for length, cut in (("full", None), ("first 10 words", 10)):
+            r = evaluate(tiny_detector, test, n_boot=20, cut_words=cut)
+            bench.runs.append(Run(FINE_TUNED, protocol, length, r, model_path=str(tiny_model_dir)))
+    paths = write_results(bench, tmp_path / "results")
+    row = json.loads(paths["row"].read_text())
+    s = bench.get(FINE_TUNED, "publisher", "full").result.scores
+    assert row["n"] == 24 and row["macro_f1"] == pytest.approx(s["macro_f1"], abs=1e-4)
+    assert row["macro_f1_ci"] == pytest.approx([s["macro_f1_ci_low"], s["macro_f1_ci_high"]], abs=1e-4)
+    prov = row["provenance"]
+    assert prov["models_sha256"][str(tiny_model_dir)]["model.onnx"] == file_sha256(tiny_model_dir / "model.onnx")
+    assert prov["data_sha256"]["absent"] == "missing" and len(prov["data_sha256"]["mine"]) == 64
+    assert prov["split_seed"] == 13 and prov["bootstrap"] == {"n_boot": 20, "seed": 0}
+    assert {"python", "numpy", "onnxruntime", "scikit-learn"} <= set(prov["versions"])
+    assert len(prov["test_fold_sha256"]["publisher"]) == 64
+    assert json.loads(paths["json"].read_text())["provenance"]["data_sha256"] == prov["data_sha256"]
+    assert "model.onnx sha256" in paths["markdown"].read_text()
+    # A changed data file changes its fingerprint.
+    (data / "mine" / "data.jsonl").write_text("changed\n", encoding="utf-8")
+    from genre_detect.leaderboard import provenance
+
+    assert provenance(bench)["data_sha256"]["mine"] != prov["data_sha256"]["mine"]

@@ -1,5 +1,7 @@
 """Files from a :class:`~genre_detect.benchmark.BenchmarkResult`: the leaderboard (Markdown and JSON), the full results
-(JSON), plots (PNG: ROC curves, reliability diagram, per-source bars) and one self-contained HTML report.
+(JSON), plots (PNG: ROC curves, reliability diagram, per-source bars), one self-contained HTML report, and
+``leaderboard_row.json``: the fine-tuned model's headline row with what a reader needs to reproduce it (sha256 of the
+model files, sha256 of every data set read and of the test fold, seeds, library versions, the command).
 
 Every table is built once as rows of cells and rendered twice (Markdown and HTML), so the two never disagree.
 
@@ -11,15 +13,19 @@ Example:
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import json
+import platform
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .benchmark import FINE_TUNED, PROTOCOLS, BenchmarkResult, Run
 
-__all__ = ["Table", "leaderboard_rows", "write_results"]
+__all__ = ["Table", "citable_row", "file_sha256", "leaderboard_rows", "provenance", "write_results"]
 
 PROTOCOL_NAMES = {"publisher": "publisher held-out", "random": "random split"}
 
@@ -70,6 +76,100 @@ def leaderboard_rows(bench: BenchmarkResult) -> list[dict[str, Any]]:
             row.update({k: r.result.scores.get(k) for k in keys})
         out.append(row)
     return out
+
+
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _tree_sha256(root: Path) -> str:
+    """One sha256 over every file under ``root``: relative path and content hash, in sorted order."""
+    h = hashlib.sha256()
+    for f in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(f"{f.relative_to(root).as_posix()}\t{file_sha256(f)}\n".encode())
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for dist in ("genre-detect", "numpy", "onnxruntime", "tokenizers", "scikit-learn", "datasets", "matplotlib"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "not installed"
+    return out
+
+
+def _git_commit() -> str | None:
+    from .benchmark import REPO_ROOT
+
+    try:
+        rev = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], check=False, capture_output=True,
+                             text=True, timeout=10)
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               check=False, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if rev.returncode != 0:
+        return None
+    return rev.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def _fold_sha256(run: Run | None) -> str | None:
+    """sha256 of a run's test documents (sorted ``id<TAB>gold`` lines): the same value means the same test fold."""
+    if run is None or run.result is None or not run.result.documents:
+        return None
+    lines = sorted(f"{d['id']}\t{d['gold']}" for d in run.result.documents)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def provenance(bench: BenchmarkResult) -> dict[str, Any]:
+    """What a reader needs to reproduce the benchmark: model and data hashes, seeds, versions, command."""
+    from .data import DEFAULT_SOURCES, default_data_dir
+
+    c = bench.config
+    models = {}
+    for r in bench.runs:
+        if r.model_path and r.model_path not in models:
+            d = Path(r.model_path)
+            models[r.model_path] = {name: file_sha256(d / name) for name in ("model.onnx", "genre_detect.json")
+                                    if (d / name).is_file()}
+    data_dir = Path(c.data_dir) if c.data_dir else default_data_dir()
+    data = {src: (_tree_sha256(data_dir / src) if (data_dir / src).is_dir() else "missing")
+            for src in (c.sources or DEFAULT_SOURCES)}
+    folds = {p: _fold_sha256(bench.get(FINE_TUNED, p, "full") or next(
+        (r for r in bench.runs if r.protocol == p and r.result is not None), None)) for p in PROTOCOLS}
+    return {"command": "python eval/run_all.py (= genre-detect eval --shared)", "git_commit": _git_commit(),
+            "split_seed": c.seed, "bootstrap": {"n_boot": c.n_boot, "seed": c.boot_seed}, "max_words": c.max_words,
+            "cut_words": c.cut_words, "models_sha256": models, "data_sha256": data, "test_fold_sha256": folds,
+            "versions": _versions(), "platform": f"{platform.system()} {platform.machine()}",
+            "argv": sys.argv[1:]}
+
+
+def citable_row(bench: BenchmarkResult, prov: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The fine-tuned model on the publisher-held-out test fold at full length, with intervals and provenance."""
+    run = bench.get(FINE_TUNED, "publisher", "full")
+    row: dict[str, Any] = {"model": FINE_TUNED, "protocol": "publisher held-out", "length": "full"}
+    if run is not None and run.result is not None:
+        s = run.result.scores
+        row["model_path"] = run.model_path
+        for k in ("n", "n_satire", "macro_f1", "roc_auc", "ece", "brier", "accuracy", "f1_satire", "genre_macro_f1",
+                  "threshold", "n_training_overlap"):
+            if k in s:
+                row[k] = s[k]
+            if f"{k}_ci_low" in s:
+                row[f"{k}_ci"] = [s[f"{k}_ci_low"], s[f"{k}_ci_high"]]
+    else:
+        row["status"] = run.status if run else "not run"
+    row["provenance"] = prov if prov is not None else provenance(bench)
+    return row
 
 
 def _grid(bench: BenchmarkResult, key: str, title: str, note: str = "", models: list[str] | None = None) -> Table:
@@ -291,9 +391,19 @@ def _rounded(obj: Any, digits: int = 4) -> Any:
     return obj
 
 
+def _provenance_lines(prov: dict[str, Any]) -> list[str]:
+    lines = [f"Model {path}: model.onnx sha256 {h.get('model.onnx', '?')[:16]}..., genre_detect.json "
+             f"{h.get('genre_detect.json', '?')[:16]}..." for path, h in prov["models_sha256"].items()]
+    folds = ", ".join(f"{p} {h[:16]}..." for p, h in prov["test_fold_sha256"].items() if h)
+    lines.append(f"Test folds (sha256 of sorted id and gold label): {folds}; every data set's sha256 and the library "
+                 "versions are in leaderboard.json and leaderboard_row.json.")
+    return lines
+
+
 def write_results(bench: BenchmarkResult, out_dir: str | Path) -> dict[str, Path]:
     """Write ``leaderboard.md``, ``leaderboard.json``, ``results.json``, ``roc.png``, ``reliability.png``,
-    ``per_source.png`` and ``report.html`` (images inlined) to ``out_dir``; returns their paths by name.
+    ``per_source.png``, ``report.html`` (images inlined) and ``leaderboard_row.json`` (the citable row with its
+    provenance) to ``out_dir``; returns their paths by name.
 
     Example:
         >>> write_results(bench, "eval/results")["html"]        # doctest: +SKIP
@@ -303,16 +413,18 @@ def write_results(bench: BenchmarkResult, out_dir: str | Path) -> dict[str, Path
     out.mkdir(parents=True, exist_ok=True)
     paths = {"markdown": out / "leaderboard.md", "json": out / "leaderboard.json", "results": out / "results.json",
              "roc": out / "roc.png", "reliability": out / "reliability.png", "per_source": out / "per_source.png",
-             "html": out / "report.html"}
+             "html": out / "report.html", "row": out / "leaderboard_row.json"}
     tables = _tables(bench)
-    intro = _intro(bench)
+    prov = provenance(bench)
+    intro = _intro(bench) + _provenance_lines(prov)
     md = ["# genre-detect leaderboard", ""] + [f"- {line}" for line in intro] + [""]
     md += [t.markdown() for t in tables]
     md += ["![ROC](roc.png)", "", "![Reliability](reliability.png)", "", "![Per source](per_source.png)", ""]
     paths["markdown"].write_text("\n".join(md), encoding="utf-8")
     board = {"config": bench.to_dict()["config"], "seconds": bench.seconds, "notes": bench.notes,
-             "folds": bench.folds, "leaderboard": leaderboard_rows(bench), "loso": bench.loso}
+             "folds": bench.folds, "provenance": prov, "leaderboard": leaderboard_rows(bench), "loso": bench.loso}
     paths["json"].write_text(json.dumps(_rounded(board), indent=1) + "\n", encoding="utf-8")
+    paths["row"].write_text(json.dumps(_rounded(citable_row(bench, prov)), indent=1) + "\n", encoding="utf-8")
     full = bench.to_dict()
     for run in full["runs"]:
         # Per-publisher rows are most of the file's size; they matter for the model under test, not the baselines.
