@@ -12,7 +12,7 @@ depend on the weights' values), so they differ only in the export. Nothing here 
 
 Usage:
     python eval/bench_speed.py                  # old vs fused export, floors, torch, cold start
-    python eval/bench_speed.py --variants       # also the fused export with the attention blocks left fp32
+    python eval/bench_speed.py --variants       # also fused with attention fp32, and fused but attention
     python eval/bench_speed.py --sweep          # also batch size, layouts and ORT graph options vs windows/s
     python eval/bench_speed.py --profile        # also ONNX Runtime's kernel time by operator, both exports
     python eval/bench_speed.py --model DIR --checkpoint runs/minilm/checkpoint --json speed.json
@@ -370,7 +370,8 @@ INT8_EXPORTS = ("old", "fused")
 def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dict[str, Path]:
     """One model directory per export of ``checkpoint``, each with the tokenizer, config and settings of ``like``:
     ``old`` (plain graph, dynamic int8: the v1-v3 recipe), ``fused`` (the current recipe), ``fp32`` (the plain fp32
-    graph) and ``fused fp32``; with ``variants`` also ``fused, attention fp32`` (attention blocks not quantised)."""
+    graph) and ``fused fp32``; with ``variants`` also ``fused, attention fp32`` (attention blocks not quantised) and
+    ``fused but attention`` (every fusion but attention)."""
     import shutil
 
     from genre_detect.export import export_onnx, reexport_onnx
@@ -380,6 +381,7 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
     recipes: dict[str, dict] = {"old": {"fuse": False}, "fused": {}}
     if variants:
         recipes["fused, attention fp32"] = {"op_types": ["MatMul", "Gather", "EmbedLayerNormalization"]}
+        recipes["fused but attention"] = {"attention": False}
     recipes["fp32"] = {}
     recipes["fused fp32"] = {"quantize": False}
     out = {}

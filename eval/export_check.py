@@ -3,7 +3,8 @@
 A training run keeps its plain fp32 graph (``runs/NAME/model.fp32.onnx``, the torch model's function) next to its
 model directory. This script rebuilds the int8 model from that file with each export recipe (``old``: plain graph,
 dynamic int8, the v1-v3 recipe; ``fused``: ONNX Runtime's BERT fusions, then dynamic int8 with the attention blocks
-as ``QAttention``; ``fused-attention-fp32``: fused, attention blocks left fp32), scores the fold's documents with
+as ``QAttention``; ``fused-attention-fp32``: fused, attention blocks left fp32; ``fused-but-attention``: every
+fusion but attention, so Q, K and V stay MatMuls with 8-bit weights), scores the fold's documents with
 each through the same Detector settings (pooling, calibration, threshold of the run), and prints, for each, the share
 of documents whose label agrees with the fp32 model's and the largest and mean change in satire probability. The
 criterion is agreement >= 0.99 on the calibration fold. It also scores a few documents in every kernel layout
@@ -42,6 +43,7 @@ RECIPES: dict[str, dict] = {
     "old": {"fuse": False},
     "fused": {},
     "fused-attention-fp32": {"op_types": ["MatMul", "Gather", "EmbedLayerNormalization"]},
+    "fused-but-attention": {"attention": False},
 }
 COPIED = ("tokenizer.json", "config.json", "genre_detect.json")
 

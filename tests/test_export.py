@@ -13,10 +13,10 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 onnx = pytest.importorskip("onnx")
 
-import onnxruntime as ort  # noqa: E402
+import onnxruntime as ort
 
-from genre_detect.errors import ModelError  # noqa: E402
-from genre_detect.export import (  # noqa: E402
+from genre_detect.errors import ModelError
+from genre_detect.export import (
     EXPORT_RECIPE,
     export_info,
     export_model,
@@ -150,7 +150,7 @@ def test_a_wrong_layer_count_is_a_coded_error(exported, tmp_path):
 
 
 def test_a_fusion_that_changes_the_output_is_refused(exported, tmp_path, monkeypatch):
-    import genre_detect.export as export
+    from genre_detect import export
 
     _, plain, _, _, _, config = exported
     monkeypatch.setattr(export, "_max_logit_delta", lambda *a, **k: 0.5)
@@ -166,3 +166,16 @@ def test_fp32_model_directory_is_fused_but_not_quantised(tmp_path):
     assert ops["Attention"] == LAYERS and "QAttention" not in ops and "MatMulInteger" not in ops
     assert export_info(model_dir / "model.onnx")["quantized"] is None
     assert not list(model_dir.glob("*.tmp*")) and not list(model_dir.glob("tmp*"))
+
+
+def test_every_fusion_but_attention(exported, tmp_path):
+    _, plain, _, _, _, config = exported
+    ids, mask = _batch(config["vocab_size"])
+    stats = fuse_onnx(plain, tmp_path / "f.onnx", config, attention=False)
+    # The embedding fusion needs the attention blocks' 1-D mask, so it goes with them.
+    assert "Attention" not in stats and stats["SkipLayerNormalization"] == 2 * config["num_hidden_layers"]
+    assert np.abs(_onnx_logits(tmp_path / "f.onnx", ids, mask) - _onnx_logits(plain, ids, mask)).max() < 1e-4
+    int8 = reexport_onnx(plain, tmp_path / "int8.onnx", config=config, attention=False)
+    ops = _ops(int8)
+    assert "QAttention" not in ops and ops["Softmax"] == config["num_hidden_layers"]
+    assert ops["MatMulInteger"] >= 6 * config["num_hidden_layers"] // 2  # Q, K, V, output, two feed-forward

@@ -44,7 +44,7 @@ def test_every_recipe_is_compared_with_the_fp32_model(tiny_run, tmp_path, monkey
     out = tmp_path / "check.json"
     result = script.main([str(tiny_run), "--config", str(REPO / "training" / "minilm.yaml"), "--out", str(out)])
     rows = result["recipes"]
-    assert set(rows) == {"as shipped in model/", "old", "fused", "fused-attention-fp32"}
+    assert set(rows) == {"as shipped in model/", "old", "fused", "fused-attention-fp32", "fused-but-attention"}
     assert rows["old"]["recipe"] == 1 and rows["fused"]["recipe"] == 2
     for row in rows.values():
         assert row["n"] == len(docs) and 0 <= row["label_agreement"] <= 1 and row["max_abs_delta"] >= 0

@@ -71,12 +71,14 @@ def _heads_and_hidden(config: dict | None) -> tuple[int, int]:
 
 
 def fuse_onnx(fp32_file: str | Path, fused_file: str | Path, config: dict | None = None,
-              check: bool = True) -> dict[str, int]:
+              check: bool = True, attention: bool = True) -> dict[str, int]:
     """Apply ONNX Runtime's BERT graph fusions to a plain fp32 export; return the fused operator counts.
 
     ``config`` is the checkpoint's ``config.json`` (heads and hidden size; without it they are read from the
-    graph). Raises :class:`~genre_detect.errors.ModelError` (E202) if the attention blocks did not fuse, or if the
-    fused graph's logits differ from the plain graph's by more than 1e-3 on a padded random batch (``check``).
+    graph). ``attention=False`` fuses everything but the attention blocks (their Q, K, V projections then stay
+    three MatMuls, quantised with 8-bit weights; ``QAttention`` uses 7-bit). Raises
+    :class:`~genre_detect.errors.ModelError` (E202) if the attention blocks did not fuse, or if the fused graph's
+    logits differ from the plain graph's by more than 1e-3 on a padded random batch (``check``).
     """
     require("onnxruntime", "train")
     from onnxruntime.transformers.fusion_options import FusionOptions
@@ -86,12 +88,13 @@ def fuse_onnx(fp32_file: str | Path, fused_file: str | Path, config: dict | None
     options = FusionOptions("bert")
     # 1-D mask index (key lengths) needs right padding, which the runtime always uses; it is the fastest mask form.
     options.enable_gelu_approximation = False  # exact erf GELU, as trained
+    options.enable_attention = attention
     # opt_level 0: Python fusions only. ONNX Runtime's own (machine-specific) optimisations run at load time.
     model = optimize_model(str(fp32_file), model_type="bert", num_heads=heads, hidden_size=hidden,
                            optimization_options=options, opt_level=0)
     stats = {k: int(v) for k, v in model.get_fused_operator_statistics().items() if k in FUSED_OPS and v}
     layers = int((config or {}).get("num_hidden_layers", 0)) or None
-    if not stats.get("Attention") or (layers and stats["Attention"] != layers):
+    if attention and (not stats.get("Attention") or (layers and stats["Attention"] != layers)):
         raise ModelError("E202", f"attention did not fuse ({stats.get('Attention', 0)} of {layers or '?'} layers); "
                                  "export with fuse=False or check the onnxruntime/transformers versions",
                          source=str(fp32_file))
@@ -170,9 +173,10 @@ def _stamp(onnx_file: Path, info: dict) -> None:
 
 
 def reexport_onnx(fp32_file: str | Path, out: str | Path, config: dict | str | Path | None = None,
-                  fuse: bool = True, quantize: bool = True, op_types: list[str] | None = None) -> Path:
-    """Turn a plain fp32 ONNX export into the model file the Detector loads: fused (``fuse``), then int8
-    (``quantize``). No torch needed.
+                  fuse: bool = True, quantize: bool = True, op_types: list[str] | None = None,
+                  attention: bool = True) -> Path:
+    """Turn a plain fp32 ONNX export into the model file the Detector loads: fused (``fuse``; ``attention`` as in
+    :func:`fuse_onnx`), then int8 (``quantize``; ``op_types`` as in :func:`quantize_int8`). No torch needed.
 
     ``out`` is a model directory (``model.onnx`` is written in it) or a ``.onnx`` file. ``config`` is the
     checkpoint's config as a dict or a ``config.json`` path; by default ``config.json`` next to ``out``.
@@ -191,7 +195,7 @@ def reexport_onnx(fp32_file: str | Path, out: str | Path, config: dict | str | P
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         current = fp32_file
         if fuse:
-            info["fused"] = fuse_onnx(current, Path(tmp) / "fused.onnx", config)
+            info["fused"] = fuse_onnx(current, Path(tmp) / "fused.onnx", config, attention=attention)
             current = Path(tmp) / "fused.onnx"
         if quantize:
             quantize_int8(current, Path(tmp) / "int8.onnx", op_types=op_types)
