@@ -192,3 +192,29 @@ def test_leaderboard_row_carries_its_provenance(tiny_detector, tiny_model_dir, t
     from genre_detect.leaderboard import provenance
 
     assert provenance(bench)["data_sha256"]["mine"] != prov["data_sha256"]["mine"]
+
+
+def test_progress_bars_on_a_terminal(monkeypatch):
+    """On a terminal the benchmark's "label: done/total" lines become bars; other lines pass through."""
+    import io
+    import sys
+
+    from genre_detect.commands import eval as eval_cmd
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    log = eval_cmd._bench_log()
+    log("[bench] 100 documents")
+    for done in (32, 64, 100):
+        log(f"[bench]   fine-tuned / publisher / full: {done}/100")
+    bar = eval_cmd._progress("mine.jsonl")
+    bar(5, 10)
+    bar(10, 10)
+    text = term.getvalue()
+    assert "[bench] 100 documents" in text
+    assert "fine-tuned / publisher / full:   0%|" in text and "/100 [" in text and "mine.jsonl:" in text
+    assert "fine-tuned / publisher / full: 32/100\n" not in text  # drawn as a bar, not printed as a line
