@@ -172,15 +172,19 @@
     return typeof x === "number" && Math.abs(x) >= floor;
   }
 
+  // One line per cue: what it is, then what the model made of it, in the same signed number as the CLI.
   function describeCue(c, floor) {
-    let s = c.name + " (" + c.family + "): " + c.why;
-    if (typeof c.reliance !== "number") return s;
-    if (!reliedOn(c.reliance, floor, c.relied_on)) {
-      return s + ". The model barely relied on it (change below " + floor + ").";
+    let s = c.name + " (" + c.family + "): " + c.why + ".";
+    if (typeof c.reliance !== "number") {
+      return s + " Not measured: the explanation stopped before reaching this passage.";
     }
-    s += ". Model reliance " + toward(c.reliance);
-    if (c.reliance < 0) s += ": the model read this passage as a sign of sincere writing.";
-    else s += ": the satire probability would be " + Math.abs(c.reliance).toFixed(3) + " lower without it.";
+    if (!reliedOn(c.reliance, floor, c.relied_on)) {
+      s += " The model barely relied on it (change below " + floor + ").";
+    } else {
+      s += " Model reliance " + toward(c.reliance) + ": ";
+      s += c.reliance < 0 ? "the model read this passage as a sign of sincere writing." :
+        "the satire probability would be " + Math.abs(c.reliance).toFixed(3) + " lower without it.";
+    }
     return s;
   }
 
@@ -344,9 +348,10 @@
     let msg = "Explained in " + secs + " s: " + (p.cues || []).length + " cue(s), " + shown.length +
       " evidence sentence(s).";
     if (p.stopped_early) {
-      msg += " The explanation stopped early at its time budget" +
-        (p.budget && p.budget.seconds ? " (" + p.budget.seconds + " s)" : "") +
-        ": it covers the most decisive passages first, not every sentence.";
+      const part = typeof p.windows_explained === "number" && typeof p.windows_total === "number" ?
+        " after " + p.windows_explained + " of " + p.windows_total + " windows" : "";
+      msg += " It stopped early at its time budget" + part + ": the most decisive passages come first, and " +
+        "passages it did not reach are not measured.";
     }
     explainState(p.stopped_early ? "partial" : "done", msg);
   }
