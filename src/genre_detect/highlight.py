@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -23,13 +24,41 @@ __all__ = ["FAMILY_COLOURS", "render_html", "render_terminal", "segments"]
 
 # One colour per cue family: (ANSI SGR code, CSS background).
 FAMILY_COLOURS = {
-    "irony": ("35", "#f3d1f4"),
-    "reductio": ("33", "#fde9b0"),
-    "hedging": ("36", "#c9eef2"),
-    "self_undermining": ("31", "#f8c9c4"),
-    "mock_credentials": ("34", "#cfdcf7"),
+    "fake_quote": ("35", "#f3d1f4"),
+    "slang": ("33", "#fde9b0"),
+    "profanity": ("31", "#f8c9c4"),
+    "punctuation": ("36", "#c9eef2"),
     "hyperbole": ("32", "#d3f0c8"),
+    "news_parody": ("34", "#cfdcf7"),
+    "self_undermining": ("91", "#fbd5e0"),
+    "spin": ("93", "#f5eccb"),
+    "reductio": ("96", "#d5f2ec"),
+    "mock_authority": ("94", "#dcd6f7"),
 }
+
+
+def _reliance(item: dict) -> float | None:
+    """The signed reliance of an evidence sentence or a cue (older saved output calls it ``drop``)."""
+    return item.get("reliance", item.get("drop"))
+
+
+def _flat(s: str) -> str:
+    """``s`` on one line: wrapped line breaks and runs of blanks become single spaces (edges kept)."""
+    return re.sub(r"\s+", " ", s)
+
+
+def _fmt_rel(x: float | None) -> str:
+    return "  n/a " if x is None else f"{x:+.3f}"
+
+
+def _passages(d: dict, n: int = 2) -> list[tuple[int, int, float | None]]:
+    """The windows that moved the verdict most, as ``(start, end, reliance)``: the fallback evidence."""
+    wins = d.get("windows") or []
+    rel = d.get("window_reliance") or [None] * len(wins)
+    sign = 1.0 if d["label"] == "satire" else -1.0
+    ranked = sorted(range(len(wins)), key=lambda k: (-(sign * rel[k]) if rel[k] is not None
+                                                    else -sign * wins[k]["satire_probability"]))
+    return [(wins[k]["start"], wins[k]["end"], rel[k]) for k in ranked[:n]]
 
 
 def segments(text: str, spans: Sequence[tuple[int, int, int]]) -> list[tuple[int, int, list[int]]]:
@@ -65,7 +94,12 @@ def _context(text: str, start: int, end: int, width: int = 60) -> tuple[str, str
 
 
 def render_terminal(d: dict, colour: bool = False) -> str:
-    """A readable report for one explained prediction; ANSI colours when ``colour`` (a terminal)."""
+    """A readable report for one explained prediction; ANSI colours when ``colour`` (a terminal).
+
+    The passages the model relied on come first, each with the cue families it matches; then the cue patterns,
+    each with what the model made of it. Reliance is ``p(satire) - p(satire without the passage)``: ``+`` pushed
+    towards satire, ``-`` away from it, the same sign as in ``--json`` and on the page.
+    """
 
     def paint(s: str, code: str) -> str:
         return f"\x1b[{code}m{s}\x1b[0m" if colour else s
@@ -74,20 +108,42 @@ def render_terminal(d: dict, colour: bool = False) -> str:
         return paint(s, "1;" + FAMILY_COLOURS.get(family, ("1", ""))[0]) if colour else f"«{s}»"
 
     text = d["text"]
+    floor = d.get("reliance_floor", 0.0)
     lines = [paint(f"{d.get('id') or '-'}: {_verdict(d)}", "1")
              + f"  satire_probability={d['satire_probability']:.3f}  genre={d['genre']}"]
+    if d.get("html_extracted"):
+        lines.append("  (HTML input: its main text was extracted and scored)")
+    ev = d.get("evidence", [])
+    toward = "satire" if d["label"] == "satire" else "sincere writing"
+    if ev:
+        lines.append(f"  what the verdict rests on (reliance = fall in satire probability without the sentence; "
+                     f"+ towards satire, - away; top {len(ev)}):")
+        for e in ev:
+            fams = f"  [{', '.join(e['families'])}]" if e.get("families") else "  [no cue pattern]"
+            lines.append(f"  {_fmt_rel(_reliance(e))}  {_flat(e['text'])}{paint(fams, '2')}")
+    else:
+        lines.append(f"  no single sentence moved the probability towards {toward} by {floor:g} or more; "
+                     "the passages that weigh most:")
+        for start, end, rel in _passages(d):
+            snippet = _flat(text[start:end]).strip()
+            snippet = snippet if len(snippet) <= 240 else snippet[:240] + "…"
+            lines.append(f"  {_fmt_rel(rel)}  {snippet}")
     cues = d.get("cues", [])
-    lines.append(f"  cues ({len(cues)}):" if cues else "  cues: none found")
+    if cues:
+        lines.append(f"  cue patterns ({len(cues)}), and what the model made of each:")
+    else:
+        lines.append("  cue patterns: none matched (the verdict rests on the passages above)")
     for c in cues:
         before, after = _context(text, c["start"], c["end"])
-        lines.append(f"  - {c['family']:<17} reliance {c['reliance']:+.3f}  {c['name']}")
-        lines.append(f"      {before}{mark(text[c['start']:c['end']], c['family'])}{after}")
+        relied = "" if c.get("relied_on", True) else "  (not relied on)"
+        lines.append(f"  - {c['family']:<17} reliance {_fmt_rel(_reliance(c))}{relied}  {c['name']}")
+        lines.append(f"      {_flat(before)}{mark(_flat(c['text']), c['family'])}{_flat(after)}")
         lines.append(f"      {paint(c['why'], '2')}")
-    ev = d.get("evidence", [])
-    lines.append(f"  evidence (drop in satire_probability when the sentence is removed, top {len(ev)}):"
-                 if ev else "  evidence: no sentence supports the verdict on its own")
-    for e in ev:
-        lines.append(f"  - {e['drop']:+.3f}  {e['text']}")
+        if c.get("note"):
+            lines.append(f"      {paint(c['note'], '2')}")
+    if d.get("stopped_early"):
+        lines.append(f"  stopped early: {d['windows_explained']} of {d['windows_total']} windows explained within "
+                     "the time budget (the most decisive first)")
     return "\n".join(lines)
 
 
@@ -116,21 +172,28 @@ def _doc_html(d: dict, n: int) -> str:
         if any(i < 0 for i in idx):
             chunk = f'<span class="ev">{chunk}</span>'
         if on_cues:
-            title = " | ".join(f"{c['family']}: {c['why']} (reliance {c['reliance']:+.3f})" for c in on_cues)
+            title = " | ".join(f"{c['family']}: {c['why']} ({c.get('note') or 'reliance ' + _fmt_rel(_reliance(c))})"
+                               for c in on_cues)
             chunk = f'<mark class="{esc(on_cues[0]["family"])}" title="{esc(title)}">{chunk}</mark>'
         parts.append(chunk)
     rows = "".join(
         f'<tr><td><span class="sw {esc(c["family"])}">{esc(c["family"])}</span></td><td>{esc(c["text"])}</td>'
-        f'<td>{esc(c["why"])}</td><td class="num">{c["reliance"]:+.3f}</td></tr>' for c in cues)
-    ev_rows = "".join(f'<tr><td class="num">{e["drop"]:+.3f}</td><td>{esc(e["text"])}</td></tr>'
+        f'<td>{esc(c["why"])}<br><small>{esc(c.get("note", ""))}</small></td>'
+        f'<td class="num">{_fmt_rel(_reliance(c))}</td></tr>' for c in cues)
+    ev_rows = "".join(f'<tr><td class="num">{_fmt_rel(_reliance(e))}</td><td>{esc(e["text"])}</td>'
+                      f'<td>{esc(", ".join(e.get("families", [])) or "no cue pattern")}</td></tr>'
                       for e in d.get("evidence", []))
+    if not d.get("evidence"):
+        ev_rows = "".join(f'<tr><td class="num">{_fmt_rel(rel)}</td><td>{esc(text[a:b])}</td><td>passage</td></tr>'
+                          for a, b, rel in _passages(d))
     return (
         f'<section id="doc{n}"><h2>{esc(str(d.get("id") or f"input {n + 1}"))}</h2>'
         f'<p class="meta">Verdict: <span class="verdict">{esc(_verdict(d))}</span> · satire probability '
         f'{d["satire_probability"]:.3f} · genre {esc(d["genre"])}</p>'
         f'<h3>Cues</h3><table><tr><th>family</th><th>span</th><th>why</th><th>reliance</th></tr>{rows}</table>'
-        + ("" if cues else "<p class=meta>No cue found.</p>")
-        + '<h3>Evidence</h3><table><tr><th>drop</th><th>sentence</th></tr>' + ev_rows + "</table>"
+        + ("" if cues else "<p class=meta>No cue pattern matched; the verdict rests on the evidence below.</p>")
+        + '<h3>Evidence</h3><table><tr><th>reliance</th><th>sentence</th><th>cue families</th></tr>' + ev_rows
+        + "</table>"
         + f'<h3>Text</h3><div class="text">{"".join(parts)}</div></section>'
     )
 
@@ -144,7 +207,8 @@ def render_html(docs: Sequence[dict], title: str = "genre-detect explain") -> st
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
         f"<h1>{html.escape(title)}</h1><p class=legend>Cue families: {legend}. Hover a highlighted span for the "
-        "reason; <span class=ev>underlined</span> sentences are the top evidence. Reliance and drop are the fall in "
-        "satire probability when the span or sentence is deleted.</p>"
+        "reason; <span class=ev>underlined</span> sentences are the evidence: the sentences the model relied on most. "
+        "Reliance is the fall in satire probability when the span or sentence is removed: + pushed the text "
+        "towards satire, - away from it; changes under 0.01 are not shown as reasons.</p>"
         f"{body}</body></html>\n"
     )

@@ -68,7 +68,7 @@ def _wrap_width(lengths: list[int]) -> int:
     ranked = sorted(lengths)
     width = ranked[int(0.9 * (len(ranked) - 1))]
     # Wrapped prose has many lines close to the width; paragraphs on one line each are far apart in length.
-    near = sum(1 for n in lengths if width - 25 <= n <= width + 5)
+    near = sum(1 for n in lengths if 0.75 * width <= n <= width + 5)
     return width if 30 <= width <= 160 and near >= 0.5 * len(lengths) else 0
 
 
@@ -108,7 +108,7 @@ def _continues(text: str, prev: tuple[int, int], cur: tuple[int, int], newlines:
         return False
     if _ENDS_SENTENCE.search(before) and not (before.endswith(".") and _ends_abbreviation(before, len(before) - 1)):
         return False
-    long_before = width > 0 and len(before) >= width - 25
+    long_before = width > 0 and len(before) >= 0.75 * width
     lower_next = line[:1].islower()
     if newlines == 1:
         return lower_next or long_before

@@ -21,7 +21,7 @@ from .base import pattern_detector
 further_still = pattern_detector(
     "reductio.further_still", "reductio", "1",
     re.compile(r"(?i)\b(?:would be|is|are) better still\b|\bgo(?:es)? further still\b|\bwe would go further\b|"
-               r"\bwhy stop (?:at|there)\b|\bor,? (?:better still|better yet|ideally|preferably),"),
+               r"\bwhy stop (?:at|there)\b"),
     why="the proposal asks for more still ('better still', 'why stop there?'): it is pushed towards absurdity",
     description='A proposal escalated ("better still", "go further still", "why stop there?").',
 )
