@@ -60,3 +60,25 @@ def test_shipped_fingerprint_is_small_and_covers_the_training_fold(shipped_model
     fp = Fingerprint.load(path)
     assert fp.meta["recipe"] == "training/minilm.yaml" and fp.meta["documents"] > 20_000
     assert fp.overlap([UNSEEN]) == [0.0]
+
+
+def test_shipped_fingerprint_matches_its_training_fold(shipped_model_dir, shared_data_dir):
+    """Rebuilt the way training draws it, the training fold is found in the file; the test fold is not."""
+    from genre_detect.fingerprint import training_texts
+    from genre_detect.training import TrainingArguments
+
+    path = shipped_model_dir / FINGERPRINT_FILE
+    if not path.is_file():
+        pytest.skip("the shipped model has no fingerprint yet")
+    fp = Fingerprint.load(path)
+    args = TrainingArguments.from_file(str(shipped_model_dir.parents[1] / fp.meta["recipe"]))
+    args.data_dir = str(shared_data_dir)
+    texts = training_texts(args)
+    assert len(texts) == fp.meta["texts"]
+    assert all(fp.overlaps(texts[::97]))
+    from genre_detect.data import load_documents, publisher_split
+
+    test = [d.text for d in publisher_split(load_documents(str(shared_data_dir), args.sources),
+                                            seed=args.seed)["test"] if d.source != "onion_or_not"]
+    flagged = sum(fp.overlaps(test))
+    assert flagged < 0.02 * len(test)  # a few fake-news stories were republished by two publishers

@@ -138,8 +138,9 @@ class Fingerprint:
         """Fingerprint ``texts``: each text's shingles below the cut, and its smallest shingle."""
         cut = np.uint64((1 << 64) // sample_one_in)
         cache: dict[str, int] = {}
-        parts, n_docs, n_shingles = [], 0, 0
+        parts, n_texts, n_docs, n_shingles = [], 0, 0, 0
         for text in texts:
+            n_texts += 1
             h = shingle_hashes(text, shingle_words, cache)
             if not len(h):
                 continue
@@ -148,7 +149,8 @@ class Fingerprint:
             parts.append(h[h < cut])
             parts.append(h[:1])  # sorted: the document's smallest hash
         hashes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint64)
-        info = {"documents": n_docs, "shingles": n_shingles, "stored": len(hashes)}
+        # "texts": how many were given; "documents": those with at least one word.
+        info = {"texts": n_texts, "documents": n_docs, "shingles": n_shingles, "stored": len(hashes)}
         info.update(meta or {})
         return cls(hashes, shingle_words, sample_one_in, info)
 
