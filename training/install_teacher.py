@@ -117,7 +117,7 @@ def main() -> int:
         folder = install(Path(opts.dest).expanduser(), keep_wheels=not opts.drop_wheels)
     except GenreDetectError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return 1                        # a download, a broken zip or a hash mismatch: a runtime error, not usage
     print(folder)
     return 0
 

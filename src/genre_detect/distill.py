@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from .errors import UsageError, require
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .data import Document
     from .training import TrainingArguments, _Tokenised
 
 __all__ = ["TEACHER_SHA256", "TEACHER_PACKAGES", "KNOWN_BASE_WEIGHTS", "check_weights", "check_teacher_weights",
@@ -163,7 +164,10 @@ class Distiller:
         self.args = args
         self.device = device or torch.device("cpu")
         self.path = resolve_teacher(args.distill_from)
-        self.model = load_checkpoint(self.path).to(self.device).eval()
+        # Building the teacher draws random initial weights before its checkpoint overwrites them; keep those draws
+        # out of the global stream so that the student's initialisation and dropout match the plain recipe's.
+        with torch.random.fork_rng(devices=[]):
+            self.model = load_checkpoint(self.path).to(self.device).eval()
         for p in self.model.parameters():
             p.requires_grad_(False)
         self.tokenizer = load_tokenizer(str(self.path / "tokenizer.json"))
@@ -179,16 +183,20 @@ class Distiller:
         self.windows_seen = 0
 
     # -- windows ---------------------------------------------------------------------------------------------
-    def unlabelled_pool(self, items: list[_Tokenised]) -> list[_Tokenised]:
-        """The training documents whose ``source`` is one of ``unlabelled_sources`` (long texts only)."""
+    def unlabelled_pool(self, train_fold: list[Document], tokenizer) -> list[_Tokenised]:
+        """The training fold's long documents whose ``source`` is one of ``unlabelled_sources``, tokenised with
+        their character offsets (a random ``limit_docs`` of them in smoke runs). Synthetic documents are not in it."""
         from .data import SHORT_TEXT_PREFIXES
+        from .training import _tokenise
 
         wanted = set(self.args.unlabelled_sources)
-        pool = [it for it in items if it.doc.source in wanted and not it.doc.publisher.startswith(SHORT_TEXT_PREFIXES)]
-        if wanted and not pool:
+        docs = [d for d in train_fold if d.source in wanted and not d.publisher.startswith(SHORT_TEXT_PREFIXES)]
+        if wanted and not docs:
             raise UsageError("E300", f"unlabelled_sources {sorted(wanted)}: no such documents in the training fold "
                                      "(use Document.source names, e.g. pen0, webis2020)")
-        return pool
+        if self.args.limit_docs and len(docs) > self.args.limit_docs:
+            docs = random.Random(self.args.seed + 4).sample(docs, self.args.limit_docs)
+        return _tokenise(docs, tokenizer, self.args.mask_names, keep_spans=True) if self.args.unlabelled_windows else []
 
     def unlabelled_windows(self, pool: list[_Tokenised], cls_id: int, sep_id: int, rng: random.Random
                            ) -> list[tuple[SpanWindow, int]]:

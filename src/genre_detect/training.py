@@ -481,7 +481,7 @@ def train(args: TrainingArguments) -> Path:
     if distiller is not None:
         # Unlabelled windows come from their own random stream, so the labelled ones match the plain recipe's.
         rng_unlabelled = random.Random(args.seed + 3)
-        pool = distiller.unlabelled_pool(items)
+        pool = distiller.unlabelled_pool(folds["train"], tokenizer)
         steps_per_epoch = math.ceil((len(first) + (args.unlabelled_windows if pool else 0)) / args.batch_size)
     total = steps_per_epoch * args.epochs
     no_decay = ("bias", "LayerNorm.weight", "LayerNorm.bias")
