@@ -290,7 +290,6 @@ def score_texts(model: Any, texts: Sequence[str], progress: Callable[[int, int],
 
 
 def _as_set(data: Any, **kwargs) -> LabelledSet:
-    kwargs = {k: v for k, v in kwargs.items() if k != "id_column" or isinstance(data, (str, Path))}
     if isinstance(data, LabelledSet):
         return data
     if isinstance(data, (str, Path)):
@@ -381,7 +380,7 @@ def evaluate(model: Any = None, data: Any = None, *, train: Any = None, text_col
     t0 = time.perf_counter()
     read = {"text_column": text_column, "label_column": label_column, "source_column": source_column,
             "genre_column": genre_column, "positive_labels": positive_labels}
-    ds = _as_set(data, **read, id_column=id_column) if isinstance(data, (str, Path)) else _as_set(data, **read)
+    ds = _as_set(data, **read, id_column=id_column)
     train_set = None if train is None else _as_set(train, **read).cut(max_words)
     name, ready = resolve_model(model, train=train_set, seed=seed, max_words=max_words, **read)
     limit = min(x for x in (max_words, cut_words) if x is not None) if (max_words or cut_words) else None
