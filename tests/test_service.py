@@ -135,6 +135,20 @@ def test_docs_work_offline(client):
     assert '<a href="/docs">' in page.text  # the footer link
 
 
+def test_explain_time_budget_is_passed_on(tiny_detector, tmp_path):
+    """With a budget the explanation stops early and says so; the server's /health states the budget."""
+    from service_helpers import vocab_text
+
+    text = vocab_text(3000)
+    fast = TestClient(create_app(detector=tiny_detector, data_dir=tmp_path, explain_budget_s=0.0))
+    assert fast.get("/health").json()["explain_budget_s"] == 0.0
+    d = fast.post("/v1/explain", json={"text": text}).json()
+    assert d["stopped_early"] is True and d["windows_explained"] < d["windows_total"]
+    full = TestClient(create_app(detector=tiny_detector, data_dir=tmp_path)).post("/v1/explain", json={"text": text})
+    assert full.json()["stopped_early"] is False
+    assert full.json()["satire_probability"] == pytest.approx(d["satire_probability"])  # the verdict is the same
+
+
 def test_sliced_scoring_gives_the_same_logits(tiny_detector):
     """The explanation's sliced window scoring is exactly the detector's (same batches, any batch size)."""
     import copy

@@ -376,13 +376,14 @@ window.fetch = async (url, opts) => {
     Object.assign(p, arguments[0], {text: t,
       cues: [
         {name: 'irony.scare_quote', family: 'irony', start: at('"experts"'), end: at('"experts"') + 9,
-         text: '"experts"', why: 'scare quotes', version: '1', reliance: 0.1234},
+         text: '"experts"', why: 'scare quotes', version: '1', reliance: 0.1234,
+         note: 'the model leaned towards satire here'},
         {name: 'hedging.stack', family: 'hedging', start: at('possibly'), end: at('possibly') + 8,
          text: 'possibly', why: 'stacked hedges', version: '1', reliance: -0.05},
         {name: 'hyperbole.best', family: 'hyperbole', start: at('best'), end: at('best') + 4,
          text: 'best', why: 'superlative', version: '1', reliance: 0.004}],
       evidence: [
-        {start: 0, end: at('.') + 1, text: t.slice(0, at('.') + 1), drop: 0.21},
+        {start: 0, end: at('.') + 1, text: t.slice(0, at('.') + 1), reliance: 0.21, families: ['irony']},
         {start: at('Possibly'), end: t.length, text: t.slice(at('Possibly')), drop: -0.0301},
         {start: at('The talks'), end: at('The talks') + 14, text: 'The talks went', drop: 0.002}]});
     return new Response(JSON.stringify(p), {status: 200, headers: {'Content-Type': 'application/json'}});
@@ -411,7 +412,7 @@ def test_evidence_panel_signs_floor_and_legend(browser, tiny_detector, tmp_path,
         _wait_explained(browser)
         items = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#evidence li")]
         shown_floor = 0.01 if floor is None else floor
-        assert items[0].startswith("+0.210 toward satire")
+        assert items[0].startswith("+0.210 toward satire") and "cues: irony" in items[0]
         if floor is None:
             assert len(items) == 2 and items[1].startswith("-0.030 toward sincere")
         else:
@@ -419,13 +420,13 @@ def test_evidence_panel_signs_floor_and_legend(browser, tiny_detector, tmp_path,
         assert not any("The talks went" in i for i in items)  # 0.002: below the floor, not a reason
         assert f"Changes below {shown_floor} are not shown" in browser.find_element(By.ID, "evidence-caption").text
         titles = {m.text: m.get_attribute("title") for m in browser.find_elements(By.CSS_SELECTOR, "mark.cue")}
-        assert "+0.123 toward satire" in titles['"experts"']
+        assert "+0.123 toward satire: The model leaned towards satire here." in titles['"experts"']  # its note
         neg = titles["possibly"]
         if floor is None:
             assert "-0.050 toward sincere" in neg and "the model read this passage as a sign of sincere writing" in neg
         else:
-            assert "barely relied on it" in neg
-        assert "barely relied on it (change below" in titles["best"]
+            assert "-0.050, below 0.06: the model barely relied on it" in neg
+        assert "+0.004, below" in titles["best"] and "barely relied on it" in titles["best"]
         legend = browser.find_element(By.ID, "legend").text
         assert "underlined = a sentence the verdict rests on" in legend and "irony" in legend
         underlined = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#marked-text .evidence-span")]

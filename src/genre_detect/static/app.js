@@ -172,20 +172,23 @@
     return typeof x === "number" && Math.abs(x) >= floor;
   }
 
-  // One line per cue: what it is, then what the model made of it, in the same signed number as the CLI.
+  // One line per cue: what it is, the signed reliance (the CLI's number), and one plain sentence on what the model
+  // made of it: the server's own note (the CLI prints the same one), else the page's.
   function describeCue(c, floor) {
     let s = c.name + " (" + c.family + "): " + c.why + ".";
+    const note = typeof c.note === "string" && c.note ? c.note.charAt(0).toUpperCase() + c.note.slice(1) + "." :
+      null;
     if (typeof c.reliance !== "number") {
-      return s + " Not measured: the explanation stopped before reaching this passage.";
+      return s + " " + (note || "Not measured: the explanation stopped before reaching this passage.");
     }
     if (!reliedOn(c.reliance, floor, c.relied_on)) {
-      s += " The model barely relied on it (change below " + floor + ").";
-    } else {
-      s += " Model reliance " + toward(c.reliance) + ": ";
-      s += c.reliance < 0 ? "the model read this passage as a sign of sincere writing." :
-        "the satire probability would be " + Math.abs(c.reliance).toFixed(3) + " lower without it.";
+      return s + " Model reliance " + signed(c.reliance) + ", below " + floor + ": " +
+        (note || "the model barely relied on it.");
     }
-    return s;
+    s += " Model reliance " + toward(c.reliance) + ": ";
+    if (note) return s + note;
+    return s + (c.reliance < 0 ? "the model read this passage as a sign of sincere writing." :
+      "the satire probability would be " + Math.abs(c.reliance).toFixed(3) + " lower without it.");
   }
 
   function safeToken(s) {
@@ -276,8 +279,9 @@
     shown.forEach((e) => {
       const x = e.reliance !== undefined ? e.reliance : e.drop;
       const li = node("li");
-      li.append(node("span", "drop " + (x < 0 ? "toward-sincere" : "toward-satire"), toward(x)),
-        node("q", null, e.text));
+      li.append(node("span", "drop " + (x < 0 ? "toward-sincere" : "toward-satire"), toward(x)));
+      if (e.families && e.families.length) li.append(node("span", "families", "cues: " + e.families.join(", ")));
+      li.append(node("q", null, e.text));
       list.append(li);
     });
     return shown;
