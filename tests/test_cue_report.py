@@ -7,15 +7,15 @@ import pytest
 from genre_detect.cue_report import cue_report, write_cue_report
 
 SATIRE = [
-    "The self-styled “experts” met on Monday. They agreed on nothing. The chair said it went well.",
-    "The board could maybe perhaps possibly consider some kind of plan. Staff waited. Nobody moved.",
-    "Every single voter in the county was thrilled, as any pollster knows. The count took a week. It was fine.",
+    "The experts met on Monday. “Honestly, I’m lost,” one said. The chair said it went well.",
+    "The board met. “What the hell is a budget?” asked the treasurer. Nobody moved.",
+    "“It is the greatest count in the history of mankind,” the clerk said. The count took a week. It was fine.",
     "The mayor opened the bridge on Tuesday. Traffic was light. Residents were pleased with the paint.",
 ]
 SINCERE = [
     "The committee published its report on water prices. It recommends a gradual increase. Critics disagree.",
     "Rail investment fell in 2021. The ministry expects it to recover. Analysts are less optimistic.",
-    "Literally everyone in the sector expects consolidation. Two mergers are planned. Regulators will review them.",
+    "“I’m confident the mergers will pass,” the regulator said. Two mergers are planned. Both will be reviewed.",
     "Trade between the two countries grew by four percent. Exports of grain led the rise. Imports were flat.",
 ]
 GROUPS = {"golbeck_satire": ("golbeck2018_fake_vs_satire", "satire"), "pen0_analysis": ("pen0_analysis", "opinion")}
@@ -43,10 +43,10 @@ def test_firing_counts_and_precision(data_dir):
     assert (anyc["fired_satire"], anyc["fired_sincere"]) == (3, 1)
     assert anyc["precision"] == pytest.approx(0.75)
     assert anyc["balanced_precision"] == pytest.approx(0.75)
-    assert r["families"]["hedging"]["fired_by_group"] == {"golbeck_satire": 1, "pen0_analysis": 0}
-    hyp = r["families"]["hyperbole"]["comparisons"]["golbeck_satire_vs_pen0_analysis"]
-    assert (hyp["fired_satire"], hyp["fired_sincere"], hyp["precision"]) == (1, 1, 0.5)
-    assert r["cues"]["hedging.stacked_hedges"]["version"]
+    assert r["families"]["profanity"]["fired_by_group"] == {"golbeck_satire": 1, "pen0_analysis": 0}
+    fq = r["families"]["fake_quote"]["comparisons"]["golbeck_satire_vs_pen0_analysis"]
+    assert (fq["fired_satire"], fq["fired_sincere"], fq["precision"]) == (1, 1, 0.5)
+    assert r["cues"]["profanity.swearing"]["version"] and r["settings"]["max_words"] == 250
     assert "faithfulness" not in r
     per_doc = r["families_per_document"]
     assert set(per_doc) == set(GROUPS)
@@ -66,4 +66,21 @@ def test_with_model_writes_json_markdown_and_png(data_dir, tiny_detector, tmp_pa
     paths = write_cue_report(r, tmp_path / "out")
     assert [p.name for p in paths] == ["cue_report.json", "cue_report.md", "cue_report.png"]
     assert json.loads(paths[0].read_text())["faithfulness"]["k"] == 1
-    assert "| hedging |" in paths[1].read_text() and paths[2].stat().st_size > 1000
+    md = paths[1].read_text()
+    assert "| profanity |" in md and "relied on" in md and paths[2].stat().st_size > 1000
+    rel = r["families"]["any"].get("reliance")
+    assert rel is not None and rel["n"] > 0 and 0 <= rel["relied_on"] <= 1
+
+
+def test_real_news_is_its_own_comparison(data_dir):
+    h = data_dir / "horne2017_fakenewsdata1"
+    h.mkdir()
+    rows = [{"id": "r1", "label": "real", "subset": "buzzfeed", "text": "“I’m sure the bill will pass today,” the senator said. It passed."},
+            {"id": "f1", "label": "fake", "subset": "buzzfeed", "text": "“I’m sure,” the pundit said. Wow."}]
+    h.joinpath("data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    groups = GROUPS | {"horne_real_news": ("horne2017_fakenewsdata1", "reporting", "-real")}
+    r = cue_report(None, data_dir=data_dir, groups=groups, split="all")
+    assert r["documents"]["horne_real_news"]["n"] == 1  # the fake-news record is not real news
+    fq = r["families"]["fake_quote"]["comparisons"]
+    assert fq["news"]["n_sincere"] == 1 and fq["news"]["fired_sincere"] == 1
+    assert fq["all"]["n_sincere"] == 4  # real news is not pooled with the opinion writing

@@ -11,8 +11,9 @@ publishers the model never saw):
    Documents are cut to their first ``max_words`` words (the sincere analyses are ten times longer than the satire,
    and a longer text has more chances to fire) plus their closing paragraph when it is short, so that author bios
    stay in.
-2. **Reliance** (model): on a seeded sample of held-out documents, the mean drop in ``satire_probability`` when
-   each cue span is deleted (:func:`genre_detect.explain.explain_details`).
+2. **Reliance** (model): on a seeded sample of held-out documents, the mean reliance on each cue span (satire
+   probability minus that with the span removed, :func:`genre_detect.explain.explain_details`) and the share of
+   spans the model relied on (``|reliance| >= RELIANCE_FLOOR``).
 3. **Faithfulness** of the sentence evidence, as in the ERASER benchmark (DeYoung et al., 2020): for the ``k``
    sentences ranked highest by :mod:`genre_detect.explain` and for ``k`` random sentences of the same text,
    *comprehensiveness* = p(label | text) - p(label | text without them) (higher: the model needed them) and
@@ -171,7 +172,7 @@ def _p_label(pred) -> float:
 
 def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int, batch: int = 8,
                                progress: Callable[[str], None] | None = None) -> tuple[dict, dict, list[dict]]:
-    from .explain import explain_details
+    from .explain import RELIANCE_FLOOR, explain_details
 
     rng = random.Random(seed)
     reliance: dict[str, list[float]] = defaultdict(list)
@@ -184,8 +185,8 @@ def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int
         chunk = docs[k:k + batch]
         for d, exp in zip(chunk, explain_details(detector, [d.text for d in chunk])):
             for cue, sd in exp.cues:
-                reliance[cue.name].append(sd.drop)
-                reliance[cue.family].append(sd.drop)
+                for key in (cue.name, cue.family, "any"):
+                    reliance[key].append(sd.drop)
             seen = [s for s in exp.sentences if s.seen]
             row = {"id": d.doc.id, "group": d.group, "satire": d.satire, "label": exp.prediction.label,
                    "satire_probability": exp.prediction.satire_probability, "n_sentences": len(seen)}
@@ -221,7 +222,8 @@ def _reliance_and_faithfulness(detector, docs: list[_Doc], top_k: int, seed: int
             "comprehensiveness_random": base - p_same_label(preds[c_rand]),
             "sufficiency_random": base - p_same_label(preds[s_rand]),
         })
-    rel = {key: {"n": len(v), "mean": float(np.mean(v)), "median": float(np.median(v))} for key, v in reliance.items()}
+    rel = {key: {"n": len(v), "mean": float(np.mean(v)), "median": float(np.median(v)),
+                 "relied_on": float(np.mean([abs(x) >= RELIANCE_FLOOR for x in v]))} for key, v in reliance.items()}
     return rel, _faithfulness_summary(rows, top_k), rows
 
 
