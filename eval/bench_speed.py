@@ -12,7 +12,7 @@ depend on the weights' values), so they differ only in the export. Nothing here 
 
 Usage:
     python eval/bench_speed.py                  # old vs fused export, floors, torch, cold start
-    python eval/bench_speed.py --variants       # also fused with attention fp32, and fused but attention
+    python eval/bench_speed.py --variants       # also fused with attention fp32, fused but attention, static QDQ
     python eval/bench_speed.py --sweep          # also batch size, layouts and ORT graph options vs windows/s
     python eval/bench_speed.py --profile        # also ONNX Runtime's kernel time by operator, both exports
     python eval/bench_speed.py --model DIR --checkpoint runs/minilm/checkpoint --json speed.json
@@ -371,10 +371,11 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
     """One model directory per export of ``checkpoint``, each with the tokenizer, config and settings of ``like``:
     ``old`` (plain graph, dynamic int8: the v1-v3 recipe), ``fused`` (the current recipe), ``fp32`` (the plain fp32
     graph) and ``fused fp32``; with ``variants`` also ``fused, attention fp32`` (attention blocks not quantised) and
-    ``fused but attention`` (every fusion but attention)."""
+    ``fused but attention`` (every fusion but attention) and ``static qdq`` (that graph, static int8)."""
     import shutil
 
-    from genre_detect.export import export_onnx, reexport_onnx
+    from genre_detect import Detector
+    from genre_detect.export import export_onnx, fuse_onnx, quantize_static_int8, reexport_onnx
 
     plain = export_onnx(checkpoint, tmp / "plain.fp32.onnx")
     cfg = json.loads((checkpoint / "config.json").read_text(encoding="utf-8"))
@@ -382,6 +383,7 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
     if variants:
         recipes["fused, attention fp32"] = {"op_types": ["MatMul", "Gather", "EmbedLayerNormalization"]}
         recipes["fused but attention"] = {"attention": False}
+        recipes["static qdq"] = {"static": True}
     recipes["fp32"] = {}
     recipes["fused fp32"] = {"quantize": False}
     out = {}
@@ -392,6 +394,13 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
             shutil.copy(like / f, d / f)
         if name == "fp32":
             shutil.copy(plain, d / "model.onnx")
+        elif kw.get("static"):
+            # Speed only: calibrated on windows of the synthetic articles (export_check.py calibrates on data).
+            det = Detector(like)
+            windows = [w.ids for p in det.prepare([synth_article(variant=v) for v in range(8)]) for w in p.windows]
+            fuse_onnx(plain, d / "fused.onnx", cfg, attention=False)
+            quantize_static_int8(d / "fused.onnx", d / "model.onnx", windows[:64])
+            (d / "fused.onnx").unlink()
         else:
             reexport_onnx(plain, d / "model.onnx", config=cfg, **kw)
         out[name] = d

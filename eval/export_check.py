@@ -4,7 +4,8 @@ A training run keeps its plain fp32 graph (``runs/NAME/model.fp32.onnx``, the to
 model directory. This script rebuilds the int8 model from that file with each export recipe (``old``: plain graph,
 dynamic int8, the v1-v3 recipe; ``fused``: ONNX Runtime's BERT fusions, then dynamic int8 with the attention blocks
 as ``QAttention``; ``fused-attention-fp32``: fused, attention blocks left fp32; ``fused-but-attention``: every
-fusion but attention, so Q, K and V stay MatMuls with 8-bit weights), scores the fold's documents with
+fusion but attention, so Q, K and V stay MatMuls with 8-bit weights; ``static-qdq``: the same graph with static
+int8 activation scales, attention products included, calibrated on 256 windows of the training fold), scores the fold's documents with
 each through the same Detector settings (pooling, calibration, threshold of the run), and prints, for each, the share
 of documents whose label agrees with the fp32 model's and the largest and mean change in satire probability. The
 criterion is agreement >= 0.99 on the calibration fold. It also scores a few documents in every kernel layout
@@ -44,7 +45,9 @@ RECIPES: dict[str, dict] = {
     "fused": {},
     "fused-attention-fp32": {"op_types": ["MatMul", "Gather", "EmbedLayerNormalization"]},
     "fused-but-attention": {"attention": False},
+    "static-qdq": None,  # every fusion but attention, then static int8 (QDQ) calibrated on training-fold windows
 }
+CALIBRATION_WINDOWS = 256
 COPIED = ("tokenizer.json", "config.json", "genre_detect.json")
 
 
@@ -79,6 +82,21 @@ def compare(p_ref: np.ndarray, p: np.ndarray, threshold: float) -> dict:
             "p99_abs_delta": float(np.percentile(d, 99))}
 
 
+def static_qdq(fp32: Path, model_dir: Path, train_docs: list, det: Detector) -> Path:
+    """Fuse all but attention, then static QDQ int8 calibrated on windows of the first training documents."""
+    import random
+
+    from genre_detect.export import fuse_onnx, quantize_static_int8
+
+    config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+    docs = random.Random(0).sample(train_docs, min(len(train_docs), CALIBRATION_WINDOWS // 2))
+    windows = [w.ids for p in det.prepare([d.text[: det.settings.max_chars] for d in docs]) for w in p.windows]
+    fuse_onnx(fp32, model_dir / "fused.onnx", config, attention=False)
+    quantize_static_int8(model_dir / "fused.onnx", model_dir / "model.onnx", windows[:CALIBRATION_WINDOWS])
+    (model_dir / "fused.onnx").unlink()
+    return model_dir / "model.onnx"
+
+
 def layouts_identical(model_dir: Path, texts: list[str]) -> dict[str, bool]:
     """Window logits of ``texts`` in every candidate layout, compared bit for bit with one thread."""
     from genre_detect.runtime import candidate_layouts, default_threads
@@ -110,8 +128,8 @@ def main(argv: list[str] | None = None) -> dict:
     unknown = [r for r in recipes if r not in RECIPES]
     if unknown:
         ap.error(f"unknown recipe(s) {unknown}; known: {', '.join(RECIPES)}")
-    docs = evaluation_folds(run_arguments(run_dir, args.config))[args.fold]
-    docs = docs[: args.limit] if args.limit else docs
+    folds = evaluation_folds(run_arguments(run_dir, args.config))
+    docs = folds[args.fold][: args.limit] if args.limit else folds[args.fold]
     print(f"# export check: {run_dir}, {args.fold} fold, {len(docs)} documents, reference = model.fp32.onnx")
     t0 = time.perf_counter()
     result: dict = {"run": str(run_dir), "fold": args.fold, "n_docs": len(docs), "recipes": {}}
@@ -123,7 +141,10 @@ def main(argv: list[str] | None = None) -> dict:
         candidates = {"as shipped in model/": model / "model.onnx"}
         for name in recipes:
             d = model_dir_with(fp32, model, Path(tmp) / name)
-            reexport_onnx(fp32, d / "model.onnx", config=d / "config.json", **RECIPES[name])
+            if RECIPES[name] is None:
+                static_qdq(fp32, d, folds["train"], ref)
+            else:
+                reexport_onnx(fp32, d / "model.onnx", config=d / "config.json", **RECIPES[name])
             candidates[name] = d / "model.onnx"
         for name, file in candidates.items():
             det = Detector(model_dir_with(file, model, Path(tmp) / f"score-{len(result['recipes'])}"))

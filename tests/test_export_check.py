@@ -39,12 +39,13 @@ def test_every_recipe_is_compared_with_the_fp32_model(tiny_run, tmp_path, monkey
     words = ["the", "minister", "said", "the", "plan", "would", "be", "ready", "after", "talks", "with", "experts"]
     docs = [Document(f"d{i}", " ".join(words[i % 5 :] * (3 + 9 * i)), "satire" if i % 2 else "opinion", "s", "p")
             for i in range(8)]
-    monkeypatch.setattr(script, "evaluation_folds", lambda args: {"calib": docs, "test": docs[:2]})
+    monkeypatch.setattr(script, "evaluation_folds", lambda args: {"calib": docs, "test": docs[:2], "train": docs})
     monkeypatch.setenv("GENRE_DETECT_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "check.json"
     result = script.main([str(tiny_run), "--config", str(REPO / "training" / "minilm.yaml"), "--out", str(out)])
     rows = result["recipes"]
-    assert set(rows) == {"as shipped in model/", "old", "fused", "fused-attention-fp32", "fused-but-attention"}
+    assert set(rows) == {"as shipped in model/", "old", "fused", "fused-attention-fp32", "fused-but-attention",
+                         "static-qdq"}
     assert rows["old"]["recipe"] == 1 and rows["fused"]["recipe"] == 2
     for row in rows.values():
         assert row["n"] == len(docs) and 0 <= row["label_agreement"] <= 1 and row["max_abs_delta"] >= 0

@@ -33,7 +33,7 @@ from .errors import ModelError, require
 from .settings import GENRES, ModelSettings
 
 __all__ = ["EXPORT_RECIPE", "export_info", "export_model", "export_onnx", "fuse_onnx", "quantize_int8",
-           "reexport_onnx"]
+           "quantize_static_int8", "reexport_onnx"]
 
 EXPORT_RECIPE = 2  # 1: plain graph + dynamic int8 (v1-v3); 2: fused transformer graph + dynamic int8
 METADATA_KEY = "genre_detect.export"
@@ -147,6 +147,36 @@ def quantize_int8(fp32_file: str | Path, int8_file: str | Path, per_channel: boo
     extra = {"DefaultTensorType": onnx.TensorProto.FLOAT}
     quantize_dynamic(str(fp32_file), str(int8_file), per_channel=per_channel, weight_type=QuantType.QInt8,
                      op_types_to_quantize=op_types, extra_options=extra)
+    return Path(int8_file)
+
+
+def quantize_static_int8(fp32_file: str | Path, int8_file: str | Path, windows: list, per_channel: bool = True,
+                         matmul_weights_only: bool = False) -> Path:
+    """Static int8 quantisation in QDQ form: activation scales fixed from ``windows`` (1-D token-id arrays, e.g.
+    from the training fold) instead of computed per pass; the attention products are quantised too unless
+    ``matmul_weights_only``. An experiment next to :func:`quantize_int8` (``eval/export_check.py``,
+    ``eval/bench_speed.py --variants``); no shipped recipe uses it.
+    """
+    require("onnxruntime", "train")
+    import numpy as np
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+
+    class Windows(CalibrationDataReader):
+        def __init__(self) -> None:
+            self.items = iter(windows)
+
+        def get_next(self) -> dict | None:
+            w = next(self.items, None)
+            if w is None:
+                return None
+            ids = np.asarray(w, dtype=np.int64)[None, :]
+            return {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+
+    quantize_static(str(fp32_file), str(int8_file), Windows(), quant_format=QuantFormat.QDQ,
+                    op_types_to_quantize=["MatMul"], per_channel=per_channel, activation_type=QuantType.QUInt8,
+                    weight_type=QuantType.QInt8,
+                    extra_options={"MatMulConstBOnly": matmul_weights_only,
+                                   "DefaultTensorType": __import__("onnx").TensorProto.FLOAT})
     return Path(int8_file)
 
 
