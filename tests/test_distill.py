@@ -16,16 +16,17 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from genre_detect import distill, training  # noqa: E402
-from genre_detect.data import Document, publisher_split  # noqa: E402
-from genre_detect.errors import UsageError  # noqa: E402
-from genre_detect.training import TrainingArguments, _build_classifier_class, _tokenise, sample_windows  # noqa: E402
-from genre_detect.windows import load_tokenizer, special_token_ids  # noqa: E402
+from genre_detect import distill, training
+from genre_detect.data import Document, publisher_split
+from genre_detect.errors import UsageError
+from genre_detect.training import TrainingArguments, _build_classifier_class, _tokenise, sample_windows
+from genre_detect.windows import load_tokenizer, special_token_ids
 
 REPO = Path(__file__).resolve().parents[1]
-WORDS = ("the minister said plan report policy analysis satire experts think tank senior fellow talks peace war "
-         "sanctions must possibly considering seriously concession percent half nation man area woman local study "
-         "finds announced officials year new people time government alleged west").split()
+_VOCAB = ("the minister said plan report policy analysis satire experts think tank senior fellow talks peace war "
+          "sanctions must possibly considering seriously concession percent half nation man area woman local study "
+          "finds announced officials year new people time government alleged west")
+WORDS = _VOCAB.split()
 
 
 def _tokenizer(path: Path, specials: list[str], roberta: bool = False, reverse: bool = False) -> Path:
@@ -90,9 +91,9 @@ def _docs(n: int = 48) -> list[Document]:
 
 
 def _args(tmp_path: Path, base: Path, **kw) -> TrainingArguments:
-    settings = dict(output_dir=str(tmp_path), base_model=str(base), data_dir=str(tmp_path), epochs=1, batch_size=4,
-                    max_length=24, min_window_tokens=6, headline_docs=0, threads=1, learning_rate=1e-3,
-                    warmup_ratio=0.0)
+    settings = {"output_dir": str(tmp_path), "base_model": str(base), "data_dir": str(tmp_path), "epochs": 1,
+                "batch_size": 4, "max_length": 24, "min_window_tokens": 6, "headline_docs": 0, "threads": 1,
+                "learning_rate": 1e-3, "warmup_ratio": 0.0}
     return TrainingArguments(**{**settings, **kw})
 
 

