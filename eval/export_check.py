@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("run_dir", help="a training run: model.fp32.onnx and model/ (tokenizer, settings)")
     ap.add_argument("--fold", default="calib", choices=("calib", "test", "train"))
     ap.add_argument("--limit", type=int, default=None, help="score only the first N documents of the fold")
-    ap.add_argument("--recipes", default=",".join(RECIPES), help=f"comma-separated, of: {', '.join(RECIPES)}")
+    ap.add_argument("--recipes", default=",".join(r for r in RECIPES if r != "static-qdq"),
+                    help=f"comma-separated, of: {', '.join(RECIPES)} (default: all but static-qdq)")
     ap.add_argument("--config", default=None, help="recipe YAML that gives the folds (default: the run's own)")
     ap.add_argument("--out", default=None, help="write the figures to this JSON file")
     args = ap.parse_args(argv)

@@ -42,7 +42,9 @@ def test_every_recipe_is_compared_with_the_fp32_model(tiny_run, tmp_path, monkey
     monkeypatch.setattr(script, "evaluation_folds", lambda args: {"calib": docs, "test": docs[:2], "train": docs})
     monkeypatch.setenv("GENRE_DETECT_CACHE", str(tmp_path / "cache"))
     out = tmp_path / "check.json"
-    result = script.main([str(tiny_run), "--config", str(REPO / "training" / "minilm.yaml"), "--out", str(out)])
+    recipes = "old,fused,fused-attention-fp32,fused-but-attention,static-qdq"
+    result = script.main([str(tiny_run), "--config", str(REPO / "training" / "minilm.yaml"), "--out", str(out),
+                          "--recipes", recipes])
     rows = result["recipes"]
     assert set(rows) == {"as shipped in model/", "old", "fused", "fused-attention-fp32", "fused-but-attention",
                          "static-qdq"}
