@@ -3,7 +3,7 @@
 The service runs in this process on a loopback port (uvicorn in a thread) over the tiny model, or the shipped model
 when it is present. Without Chromium these tests skip with a reason; ``.ci/run`` installs it and sets
 GENRE_DETECT_REQUIRE_BROWSER=1, which turns the skip into a failure. Set GENRE_DETECT_SCREENSHOT_DIR=DIR to keep the
-shipped model's screenshots of examples/parody_oped.txt at desktop width and at 400 px (``screenshot_desktop.png``,
+shipped model's screenshots of the SAMPLE parody below at desktop width and at 400 px (``screenshot_desktop.png``,
 ``screenshot_400.png``; eval/results/serve/ has them made that way).
 
 The timing tests use tests/service_helpers.py's SlowDetector (the tiny model with a fixed time per scored window) so
@@ -38,6 +38,20 @@ INJECTION = ("The minister said <script>window.__pwned=1;alert('x')</script> the
 TIMEOUT = 60
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ALICE = "alice-browser-token-0123456789"
+# A short news parody written for these tests, with cues of several families (news_parody, fake_quote, slang, spin,
+# mock_authority, self_undermining).
+SAMPLE = "\n\n".join([
+    "Council Unveils Bold New Plan To Fix Every Pothole By Thinking About Them",
+    "At press time, the area man had walked past the same pothole on Elm Street for the ninth year running.",
+    "\u201cHonestly, we\u2019re gonna fill it eventually, probably,\u201d the deputy mayor told reporters, before "
+    "leaving early for lunch.",
+    "The council insists that the growing number of potholes is a clear sign of success for its road strategy. An "
+    "independent review comprising our own senior staff has praised the plan as the greatest transport policy in "
+    "the history of the region.",
+    "Critics say the roads are getting worse. The critics were, in a narrow sense, correct, officials conceded, and "
+    "thanked them for their patience.",
+    "If one pothole is a problem, a thousand potholes would be a tourist attraction!",
+])
 
 
 def _unavailable(reason: str):
@@ -145,54 +159,58 @@ def _screenshot(driver, path: Path, width: int = 1280) -> Path:
 
 
 def _check_page_flow(driver, detector, seed_text: str, tmp_path: Path) -> tuple[str, list, list[str]]:
+    """The page's verdict, highlighted cues and evidence agree with what /v1/explain answers for the same text."""
+    import httpx
     from selenium.webdriver.common.by import By
 
     with _serve(detector, tmp_path / "data") as url:
+        api = httpx.post(url + "/v1/explain", json={"text": seed_text, "top_k": 3}, timeout=300).json()
         verdict = _paste_and_check(driver, url, seed_text)
-        assert verdict in ("satire", "sincere", "uncertain")
+        assert verdict == ("uncertain" if api["uncertain"] else api["label"])
         assert "%" in driver.find_element(By.ID, "probability").text
         assert driver.find_element(By.ID, "genre").text.startswith("Genre: ")
         marks = driver.find_elements(By.CSS_SELECTOR, "#marked-text mark.cue")
-        assert marks, "no cue is highlighted"
+        shown = {name for m in marks for name in m.get_attribute("data-cues").split()}
+        assert shown == {c["name"] for c in api["cues"]}, "the page highlights exactly the cues the API found"
         assert all(m.get_attribute("title") for m in marks), "every highlight explains itself on hover"
         # The evidence list is always filled: sentences, or a note when none supports the verdict (a random
         # tiny model can have none); the shipped-model test below requires real sentences.
         assert driver.find_elements(By.CSS_SELECTOR, "#evidence li")
         evidence = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#evidence li q")]
+        floor = api.get("reliance_floor", 0.01)
+        relied = [e for e in api["evidence"] if abs(e.get("reliance", e.get("drop", 0)) or 0) >= floor]
+        assert len(evidence) == len(relied)
         legend = driver.find_element(By.ID, "legend").text
         assert "underlined = a sentence the verdict rests on" in legend
         _screenshot(driver, tmp_path / "screenshot.png")
     return verdict, marks, evidence
 
 
-def test_seed_001_page_flow_tiny_model(browser, tiny_detector, seeds_dir, tmp_path):
+def test_page_flow_tiny_model(browser, tiny_detector, tmp_path):
     """The page flow on the random tiny model: a verdict, highlighted cues (cues come from the cue detectors)."""
-    seed = next(seeds_dir.glob("001_*.txt")).read_text(encoding="utf-8")
-    _check_page_flow(browser, tiny_detector, seed, tmp_path)
+    _, marks, _ = _check_page_flow(browser, tiny_detector, SAMPLE, tmp_path)
+    assert len({m.get_attribute("class") for m in marks}) >= 3, "cues of several families are highlighted"
 
 
 def test_seed_001_in_browser_shows_the_models_verdict_and_cues(browser, shipped_detector, seeds_dir, tmp_path):
-    """With the shipped model: the page shows the same verdict as the API and highlights cues of several families.
+    """With the shipped model: the page shows the same verdict, cues and evidence as the API and the model.
 
-    The shipped model misses this parody (it says sincere; see tests/test_shipped.py and the model card), so the
-    page must agree with the model rather than claim satire; the cues are what warn the moderator.
+    The shipped model may miss this parody (see tests/test_shipped.py and the model card), so the page must agree
+    with the model rather than claim satire.
     """
     seed = next(seeds_dir.glob("001_*.txt")).read_text(encoding="utf-8")
-    verdict, marks, evidence = _check_page_flow(browser, shipped_detector, seed, tmp_path)
+    verdict, _, _ = _check_page_flow(browser, shipped_detector, seed, tmp_path)
     p = shipped_detector.predict(seed)
     assert verdict == ("uncertain" if p.uncertain else p.label)
-    assert evidence, "no evidence sentence shown"
-    assert len({m.get_attribute("class") for m in marks}) >= 2, "cues of at least two families are highlighted"
 
 
 def test_screenshots_with_the_shipped_model(browser, shipped_detector, tmp_path):
     """The page after a verdict and its explanation, at desktop width and at 400 px (a phone)."""
     from selenium.webdriver.common.by import By
 
-    text = (EXAMPLES / "parody_oped.txt").read_text(encoding="utf-8")
     keep = os.environ.get("GENRE_DETECT_SCREENSHOT_DIR")
     with _serve(shipped_detector, tmp_path / "data") as url:
-        _paste_and_check(browser, url, text)
+        _paste_and_check(browser, url, SAMPLE)
         assert browser.find_elements(By.CSS_SELECTOR, "#marked-text mark.cue")
         for name, width in (("screenshot_desktop.png", 1280), ("screenshot_400.png", 400)):
             shot = _screenshot(browser, tmp_path / name, width=width)

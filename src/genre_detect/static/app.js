@@ -257,9 +257,15 @@
       legend.append(li);
     });
     if (!byFamily.size) legend.append(node("li", "muted", "No satire cues found."));
-    const ev = node("li", "legend-evidence");
+    const ev = node("li", "legend-note");
     ev.append(node("span", "evidence-span", "underlined"), document.createTextNode(" = a sentence the verdict rests on"));
     legend.append(ev);
+    if (document.querySelector("#marked-text mark.cue-sincere")) {
+      const neg = node("li", "legend-note");
+      neg.append(node("mark", "cue cue-sincere", "dashed"),
+        document.createTextNode(" = a cue the model read as a sign of sincere writing"));
+      legend.append(neg);
+    }
   }
 
   function renderEvidence(p) {
