@@ -161,11 +161,11 @@ def run(url: str, tokens: list[str], requests: int, concurrency: int, explain_cl
         for t in threads:
             t.join(300)  # the explanation in flight is finished, and counted
     by_bucket = {name: summary([r for r in predicts if r[0] == name]) for name, _, _ in MIX}
-    for name in by_bucket:
-        by_bucket[name].update(words=len(texts[name].split()), unloaded_p50_ms=unloaded[name])
+    for name, b in by_bucket.items():
+        b.update(words=len(texts[name].split()), unloaded_p50_ms=unloaded[name])
     ex_bucket = {name: summary([r for r in explains if r[0] == name]) for name, _ in EXPLAIN_MIX}
-    for name in ex_bucket:
-        ex_bucket[name]["words"] = len(explain_texts[name].split())
+    for name, b in ex_bucket.items():
+        b["words"] = len(explain_texts[name].split())
     return {
         "model": health.get("model"), "seed": seed, "concurrency": concurrency, "explain_clients": explain_clients,
         "explain_budget_s": health.get("explain_budget_s"), "wall_s": wall,

@@ -40,18 +40,18 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ALICE = "alice-browser-token-0123456789"
 # A short news parody written for these tests, with cues of several families (news_parody, fake_quote, slang, spin,
 # mock_authority, self_undermining).
-SAMPLE = "\n\n".join([
-    "Council Unveils Bold New Plan To Fix Every Pothole By Thinking About Them",
-    "At press time, the area man had walked past the same pothole on Elm Street for the ninth year running.",
+SAMPLE = (
+    "Council Unveils Bold New Plan To Fix Every Pothole By Thinking About Them\n\n"
+    "At press time, the area man had walked past the same pothole on Elm Street for the ninth year running.\n\n"
     "\u201cHonestly, we\u2019re gonna fill it eventually, probably,\u201d the deputy mayor told reporters, before "
-    "leaving early for lunch.",
+    "leaving early for lunch.\n\n"
     "The council insists that the growing number of potholes is a clear sign of success for its road strategy. An "
     "independent review comprising our own senior staff has praised the plan as the greatest transport policy in "
-    "the history of the region.",
+    "the history of the region.\n\n"
     "Critics say the roads are getting worse. The critics were, in a narrow sense, correct, officials conceded, and "
-    "thanked them for their patience.",
-    "If one pothole is a problem, a thousand potholes would be a tourist attraction!",
-])
+    "thanked them for their patience.\n\n"
+    "If one pothole is a problem, a thousand potholes would be a tourist attraction!"
+)
 
 
 def _unavailable(reason: str):
@@ -313,7 +313,6 @@ def _wait_for_health(url: str, cond, timeout: float = 30) -> bool:
 
 def test_check_answers_during_a_long_explain(browser, tiny_model_dir, tmp_path):
     import httpx
-
     from selenium.webdriver.common.by import By
 
     slow = SlowDetector(tiny_model_dir, delay_s=0.003, threads=2, lanes=2)

@@ -113,7 +113,7 @@ def _serve_cli(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("GENRE_DETECT_TOKENS", None)  # the caller's own token file must not change the outcome
     return subprocess.run([sys.executable, "-m", "genre_detect", "serve", "--log-level", "warning", *args],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+                          check=False, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def _one_coded_line(proc: subprocess.CompletedProcess, code: str, exit_code: int) -> str:
@@ -156,3 +156,16 @@ def test_serve_with_a_bad_token_file(tiny_model_dir, tmp_path):
     bad.chmod(0o644)
     err = _one_coded_line(_serve_cli("--tokens", str(bad), "--model", str(tmp_path / "none")), "E200", 1)
     assert f"chmod 600 {bad}" in err
+
+
+def test_serve_threshold_and_band_flags(tiny_model_dir, tmp_path):
+    from genre_detect.service.process import free_port, serve_subprocess
+
+    with serve_subprocess(free_port(), tmp_path / "data", tiny_model_dir,
+                          ["--threshold", "0.9", "--uncertain-band", "0.05"]) as url:
+        h = httpx.get(url + "/health", timeout=10).json()
+        assert (h["threshold"], h["uncertain_band"]) == (0.9, 0.05)
+        d = httpx.post(url + "/v1/predict", json={"text": SHORT}, timeout=30).json()
+        assert d["label"] == ("satire" if d["satire_probability"] >= 0.9 else "sincere")
+    bad = _serve_cli("--uncertain-band", "0.5", "--model", str(tiny_model_dir))
+    assert bad.returncode == 2 and "--uncertain-band" in bad.stderr and "serving on" not in bad.stderr

@@ -77,7 +77,7 @@ def test_token_is_checked_before_the_body_is_read(tiny_detector, tokens, tmp_pat
 
 
 def test_tokens_are_compared_in_constant_time(tokens, monkeypatch):
-    import genre_detect.service.auth as auth
+    from genre_detect.service import auth
 
     calls = []
     real = auth.hmac.compare_digest

@@ -49,7 +49,7 @@ class Tokens:
         self.names = sorted(pairs)
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Tokens":
+    def from_file(cls, path: str | Path) -> Tokens:
         """Read a ``name:token`` file; a missing, empty or malformed file is error E607 naming the line."""
         path = Path(path).expanduser()
         try:
