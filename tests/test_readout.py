@@ -84,3 +84,16 @@ def test_a_held_out_writer_cannot_calibrate(tmp_path):
     args = TrainingArguments(output_dir=str(tmp_path), calib_writers=["w7"], data_dir=str(tmp_path / "no-data"))
     with pytest.raises(UsageError, match="held out"):
         train(args)
+
+
+def test_train_script_reports_a_bad_setting_in_one_line():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, str(repo / "training" / "train.py"), str(repo / "training" / "minilm.yaml"),
+                           "readout=first"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith("error: E300 readout must be")
+    assert "Traceback" not in proc.stderr

@@ -131,6 +131,9 @@ def main() -> None:
     if not opts.recalibrate:
         settings = ModelSettings(max_length=args.max_length, stride=args.stride or args.max_length - 2,
                                  mask_names=args.mask_names)
+        if args.base_model:
+            # A recipe on other base weights (the mpnet teacher) says so in genre_detect.json and the card.
+            settings.base_model = Path(args.base_model).name
         export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
         log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")
 
@@ -243,4 +246,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from genre_detect.errors import GenreDetectError
+
+    try:
+        main()
+    except GenreDetectError as exc:  # bad settings, weights or data: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
