@@ -109,9 +109,11 @@ def test_full_explain_queue_is_503_with_retry_after(slow, tmp_path):
 
 
 # -- start-up: one coded line, exit 1, before "serving on" ---------------------------------------------------------
-def _serve_cli(*args: str, timeout: float = 90) -> subprocess.CompletedProcess:
+def _serve_cli(*args: str, timeout: float = 90, tokens_env: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop("GENRE_DETECT_TOKENS", None)  # the caller's own token file must not change the outcome
+    if tokens_env is not None:
+        env["GENRE_DETECT_TOKENS"] = tokens_env
     return subprocess.run([sys.executable, "-m", "genre_detect", "serve", "--log-level", "warning", *args],
                           check=False, capture_output=True, text=True, timeout=timeout, env=env)
 
@@ -150,6 +152,8 @@ def test_serve_with_a_bad_token_file(tiny_model_dir, tmp_path):
     bad = tmp_path / "tokens"
     bad.write_text("alice:short\n", encoding="utf-8")
     err = _one_coded_line(_serve_cli("--tokens", str(bad), "--model", str(tiny_model_dir)), "E607", 1)
+    assert f"{bad}:1" in err
+    err = _one_coded_line(_serve_cli("--model", str(tiny_model_dir), tokens_env=str(bad)), "E607", 1)  # the env
     assert f"{bad}:1" in err
     # A readable-by-others file is used, with a warning to chmod 600 it (here the missing model then stops it).
     bad.write_text("alice:" + "a" * 24 + "\n", encoding="utf-8")

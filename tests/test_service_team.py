@@ -132,6 +132,17 @@ def test_requests_per_minute_per_token(tiny_detector, tokens, tmp_path):
     assert c.get("/health").status_code == 200  # /health is never limited
 
 
+def test_no_per_minute_limit_for_loopback_without_tokens(tiny_detector, tmp_path):
+    import httpx
+    from service_helpers import serve_app
+
+    with serve_app(create_app(detector=tiny_detector, data_dir=tmp_path, rate_limit=2)) as url:
+        codes = [httpx.post(url + "/v1/predict", json={"text": TEXT}, timeout=30).status_code for _ in range(4)]
+    assert codes == [200] * 4  # one person (or their script) on the server's own machine
+    c = TestClient(create_app(detector=tiny_detector, data_dir=tmp_path, rate_limit=2))  # client "testclient"
+    assert [c.post("/v1/predict", json={"text": TEXT}).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_concurrent_explains_per_token(tiny_model_dir, tokens, tmp_path):
     """One explanation at a time per moderator: a second one from the same token is 429, another token's is not."""
     import httpx

@@ -59,7 +59,8 @@ def _bind(host: str, port: int) -> socket.socket:
               help="Half-width of the 'uncertain' band around the threshold, independent of it [default: the "
                    "model's]; each side is clipped to half the distance to 0 or 1. Requests may ask for another.")
 @click.option("--rate-limit", default=120, show_default=True, type=click.IntRange(0),
-              help="Requests per minute per moderator (per client address without tokens); 0: no limit.")
+              help="Requests per minute per moderator (without tokens: per client address, except loopback "
+                   "clients); 0: no limit.")
 @click.option("--explains-per-token", default=2, show_default=True, type=click.IntRange(0),
               help="Explanations one moderator may have running or waiting at once; 0: no limit.")
 @click.option("--explain-queue", default=4, show_default=True, type=click.IntRange(0),

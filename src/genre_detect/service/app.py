@@ -46,7 +46,7 @@ from .. import __version__
 from ..detector import Detector, default_model_dir
 from ..errors import GenreDetectError, ServiceError
 from ..settings import ModelSettings
-from .auth import Tokens
+from .auth import Tokens, is_loopback
 from .feedback import FeedbackStore
 from .limits import BodyLimit
 from .quota import Quota
@@ -149,8 +149,10 @@ class _Gate:
                 await self._answer(send, *_json_error(401, ServiceError("E604", msg, http_status=401),
                                                       {"WWW-Authenticate": 'Bearer realm="genre-detect"'}))
                 return
-        key = name if name is not None else f"addr:{(scope.get('client') or ('?',))[0]}"
-        limited = self.quota.hit(key)
+        host = (scope.get("client") or ("?",))[0]
+        key = name if name is not None else f"addr:{host}"
+        # Per token; without tokens per client address, except on this machine itself (one user, or a script).
+        limited = None if name is None and is_loopback(host) else self.quota.hit(key)
         if limited is not None:
             await self._answer(send, *_json_error(429, limited, {"Retry-After": limited.retry_after}))
             return
@@ -255,7 +257,8 @@ def create_app(detector: Detector | None = None, data_dir: str | Path | None = N
         max_body_bytes: largest request body; larger ones get 413 before they are parsed.
         max_concurrent: predictions run at the same time (each uses every core through the detector's lanes).
         tokens: the moderators' tokens (:class:`~.auth.Tokens`); ``None`` serves without authentication.
-        rate_limit: requests per minute per moderator (per client address without tokens); 0 is no limit.
+        rate_limit: requests per minute per moderator (without tokens: per client address, none for loopback
+            clients); 0 is no limit.
         explains_per_token: explanations one moderator may have running or queued at once; 0 is no limit.
         explain_workers: explanations computed at the same time (apart from predictions).
         explain_queue, predict_queue: jobs that may wait for a worker; past them the answer is 503 E606.
