@@ -34,7 +34,8 @@ from genre_detect.settings import GENRES, ModelSettings
 from genre_detect.training import TrainingArguments, train
 
 REPO = Path(__file__).resolve().parents[1]
-SHIPPED_FILES = ("model.onnx", "tokenizer.json", "config.json", "genre_detect.json", "metrics.json", "README.md")
+SHIPPED_FILES = ("model.onnx", "tokenizer.json", "config.json", "genre_detect.json", "metrics.json", "README.md",
+                 "training_fingerprint.npz")
 
 
 def log(msg: str) -> None:
@@ -232,6 +233,11 @@ def main() -> None:
     metrics["folds"] = describe(folds)
     metrics["seconds"] = round(time.time() - t0, 1)
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    # Hashes of the training documents' shingles (no text), so that eval and predict can warn about overlap.
+    from genre_detect.fingerprint import training_texts, write_fingerprint
+
+    write_fingerprint(model_dir, training_texts(args), recipe=opts.config, split=args.split, seed=args.seed,
+                      sources=list(args.sources or []), written_writers=list(args.written_writers))
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=args.sources,
                          settings=json.loads((model_dir / "genre_detect.json").read_text()), training=run_info)
     (model_dir / "README.md").write_text(card.render(), encoding="utf-8")
