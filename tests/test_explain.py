@@ -9,7 +9,6 @@ import pytest
 
 from genre_detect import Prediction
 from genre_detect.cli import main
-from genre_detect.cues import FAMILIES
 from genre_detect.errors import UsageError
 from genre_detect.explain import RELIANCE_FLOOR, SpanDrop, explain, explain_details, reliance_note
 from genre_detect.normalise import normalise

@@ -6,11 +6,11 @@ from genre_detect.normalise import normalise
 from genre_detect.sentences import logical_lines, split_sentences
 
 PARAGRAPHS = [
-    "Some critics argue that the committee has no plan for the harbour. This is unfair. The committee has "
+    ("Some critics argue that the committee has no plan for the harbour. This is unfair. The committee has "
     "several plans, each of which it is prepared to review. What evidence is there that the committee is out of "
-    "touch with the fishermen who use the harbour every day? Very little, its chair says.",
-    "Mr. Okafor, who chairs the committee, met the U.S. delegation on Tuesday. The talks lasted four hours and "
-    "ended without an agreement on dredging.",
+    "touch with the fishermen who use the harbour every day? Very little, its chair says."),
+    ("Mr. Okafor, who chairs the committee, met the U.S. delegation on Tuesday. The talks lasted four hours and "
+    "ended without an agreement on dredging."),
 ]
 EXPECTED = [
     "Some critics argue that the committee has no plan for the harbour.", "This is unfair.",

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import InputError, require
 
-__all__ = ["Item", "read_paths", "read_jsonl_records", "decode", "extract_main_text", "looks_like_html", "MAX_BYTES"]
+__all__ = ["MAX_BYTES", "Item", "decode", "extract_main_text", "looks_like_html", "read_jsonl_records", "read_paths"]
 
 # Files larger than this are refused before reading; the detector's character cap applies after decoding.
 MAX_BYTES = 2_000_000
@@ -46,7 +46,7 @@ _TAG = re.compile(
     r"nav|main|aside|h[1-6]|ul|ol|li|table|tr|td|th|em|strong|b|i|blockquote|figure|figcaption|form|input|iframe)"
     r"(?:\s[^<>]{0,500})?/?>"
 )
-_DOCTYPE = re.compile(r"(?i)^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.S)
+_DOCTYPE = re.compile(r"(?i)^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.DOTALL)
 
 
 def looks_like_html(text: str) -> bool:

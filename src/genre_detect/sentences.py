@@ -29,6 +29,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 
 __all__ = ["logical_lines", "sentence_at", "split_sentences"]
@@ -88,7 +89,7 @@ def logical_lines(text: str) -> list[tuple[int, int]]:
     body = [(s, e) for s, e in lines if e > s]
     width = _wrap_width([e - s for s, e in body])
     # Double-spaced: every pair of consecutive text lines is separated by exactly one blank line.
-    gaps = [text.count("\n", a[1], b[0]) for a, b in zip(body, body[1:])]
+    gaps = [text.count("\n", a[1], b[0]) for a, b in itertools.pairwise(body)]
     double_spaced = bool(gaps) and all(g == 2 for g in gaps)
 
     out: list[tuple[int, int]] = []

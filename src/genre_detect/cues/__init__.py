@@ -1,11 +1,13 @@
 """Cue detectors: the spans that make a text read as satire, each with a reason.
 
-One module per family: :mod:`.irony`, :mod:`.reductio`, :mod:`.hedging`, :mod:`.self_undermining`,
-:mod:`.mock_credentials`, :mod:`.hyperbole`. Every detector is a named, versioned function over the *normalised*
-text (:func:`genre_detect.normalise.normalise`) registered in :data:`REGISTRY`; :func:`detect_cues` runs them all.
-They are plain lexicon and structure patterns (no model, no downloads), written to be general: none is keyed to a
-particular article. How often each fires on satire and on sincere writing is measured by
-:func:`genre_detect.cue_report.cue_report`.
+One module per family. News parody and satire in general (from the literature): :mod:`.fake_quote`, :mod:`.slang`,
+:mod:`.profanity`, :mod:`.punctuation`, :mod:`.hyperbole`, :mod:`.news_parody`; op-ed parody:
+:mod:`.self_undermining`, :mod:`.spin`, :mod:`.reductio`, :mod:`.mock_authority`. Every detector is a named,
+versioned function over the *normalised* text (:func:`genre_detect.normalise.normalise`) registered in
+:data:`REGISTRY`; :func:`detect_cues` runs them all. They are plain lexicon and structure patterns (no model, no
+downloads), developed on the training fold of :func:`genre_detect.data.publisher_split` (and the training writers
+of ``training/data/written``), never on the seed documents or the held-out folds. How often each fires on satire
+and on sincere writing is measured by :func:`genre_detect.cue_report.cue_report`.
 
 Cues are not the model's reasons by themselves: :func:`genre_detect.explain.explain` measures how much the model
 relied on each one.
@@ -13,9 +15,9 @@ relied on each one.
 Example:
     >>> from genre_detect.cues import detect_cues
     >>> from genre_detect.normalise import normalise
-    >>> text = normalise("The so-called “experts” agree, as any expert knows.")
-    >>> [(c.family, c.text) for c in detect_cues(text)]
-    [('irony', 'so-called “experts”'), ('mock_credentials', 'as any expert knows')]
+    >>> text = normalise("“Wow, I’m gonna need a bigger budget!” the minister said.")
+    >>> sorted({c.family for c in detect_cues(text)})
+    ['fake_quote', 'punctuation', 'slang']
 """
 
 from __future__ import annotations
@@ -23,8 +25,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import (  # noqa: F401 - importing a family registers its detectors
-    fake_quote, hyperbole, mock_authority, news_parody, profanity, punctuation, reductio, self_undermining,
-    slang, spin,
+    fake_quote,
+    hyperbole,
+    mock_authority,
+    news_parody,
+    profanity,
+    punctuation,
+    reductio,
+    self_undermining,
+    slang,
+    spin,
 )
 from .base import REGISTRY, Cue, CueDetector, cue_detector
 

@@ -2,7 +2,8 @@
 
 Golbeck et al. (2018) list hyperbolic praise and condemnation among the marks of satirical news; analysts qualify
 and reporters attribute. Each detector is a small lexicon of overstatement kept only where, on the training fold
-(first 250 words), a word appears in at most about one analysis or editorial in a thousand.
+(first 250 words), a word appears in at most about one analysis or editorial in a thousand. They count only inside
+quoted speech: a columnist may overstate in their own voice.
 
 * ``hyperbole.praise``: gushing praise ("fantastic", "awesome", "genius", "the best … ever").
 * ``hyperbole.condemnation``: sweeping condemnation ("ridiculous", "a disgrace", "a total disaster").
@@ -10,7 +11,7 @@ and reporters attribute. Each detector is a small lexicon of overstatement kept 
 
 Example:
     >>> from genre_detect.cues import detect_cues
-    >>> [c.name for c in detect_cues("The summit was a fantastic success, officials said.")]
+    >>> [c.name for c in detect_cues("“The summit was a phenomenal success,” officials said.")]
     ['hyperbole.praise']
 """
 

@@ -1,15 +1,15 @@
 """Profanity cues: swearing and crude insults, which news and analysis leave out and satire puts in people's mouths.
 
 Burfoot and Baldwin (2009) found profanity one of the few lexical features that separate newswire satire from real
-newswire. Measured on the training fold (first 250 words): swearing in 18% of satire articles, 0.1% of analyses
-and editorials, 0.2% of news reports.
+newswire. Measured on the training fold (first 250 words): the family fires in 19.4% of satire articles, 0.4% of
+analyses and editorials, 0.3% of news reports.
 
 * ``profanity.swearing``: swear words and oaths ("damn", "what the hell", "bullshit").
 * ``profanity.insult``: crude name-calling ("morons", "idiots", "dimwits").
 
 Example:
     >>> from genre_detect.cues import detect_cues
-    >>> [c.name for c in detect_cues("“What the hell is this?” asked the minister.")]
+    >>> [c.name for c in detect_cues("The minister asked what the hell a budget was.")]
     ['profanity.swearing']
 """
 

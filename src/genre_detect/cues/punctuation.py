@@ -1,15 +1,16 @@
 """Punctuation cues: exclamation marks, which reporting and analysis almost never use.
 
 Rubin et al. (2016) found punctuation one of the five features that best separate news satire from real news. On
-the training fold (first 250 words) an exclamation mark appears in 24% of satire articles, 2% of analyses and
-editorials and 0.4% of news reports.
+the training fold (first 250 words) a quoted exclamation appears in 13.2% of satire articles, 0.4% of analyses
+and editorials and 0.3% of news reports.
 
-* ``punctuation.exclamation``: a sentence or a quotation that ends in "!" (or "?!", "!!").
+* ``punctuation.exclamation``: a quoted sentence that ends in "!" (or "?!", "!!"). Only quoted speech counts: on
+  the training fold, editorials exclaimed in their own voice in 15% of texts.
 
 Example:
     >>> from genre_detect.cues import detect_cues
-    >>> [c.text for c in detect_cues("The minister was thrilled. What a day for the nation!")]
-    ['nation!']
+    >>> [c.text for c in detect_cues("The minister was thrilled. “A great day!” he said.", ["punctuation"])]
+    ['day!']
 """
 
 from __future__ import annotations

@@ -2,15 +2,17 @@
 
 Burfoot and Baldwin (2009) used slang as a satire feature: news parody makes its characters talk as nobody talks
 in a press release, and first-person satire chats with its reader. Analyses and editorials are written in a formal
-register throughout. Measured on the training fold (first 250 words): 28% of satire articles, 2% of analyses and
-editorials, 3% of news reports.
+register throughout. Measured on the training fold (first 250 words): 14.5% of satire articles, none of the analyses and
+editorials, 0.2% of news reports.
+
+Both count only inside quoted speech: an opinion columnist may write casually in their own voice.
 
 * ``slang.casual_word``: slang and casual spellings ("gonna", "yeah", "dude", "stuff", "okay").
 * ``slang.filler``: conversational fillers and openers ("you know", "I mean", "Oh,", "Look,").
 
 Example:
     >>> from genre_detect.cues import detect_cues
-    >>> [c.text for c in detect_cues("Officials are gonna fix it, probably.")]
+    >>> [c.text for c in detect_cues("“They are gonna fix it, probably,” officials said.") if c.family == "slang"]
     ['gonna']
 """
 
@@ -41,7 +43,7 @@ _FILLER = re.compile(
     r"(?<=[\"“‘.!?] )(?:oh|well|look|listen|honestly|seriously|okay|so yeah|anyway)(?=,)|"
     r"(?<=^)(?:oh|well|look|listen|honestly|seriously|anyway)(?=,)|"
     r"(?<=[\"“])(?:oh|well|look|listen|honestly|seriously|anyway)(?=,))",
-    re.M,
+    re.MULTILINE,
 )
 
 filler = pattern_detector(
