@@ -55,12 +55,13 @@ def test_each_device_gives_a_parody_and_a_plain_sentence_from_the_same_fillers(d
 
 
 def test_the_report_cues_fire_on_the_parody_side_only():
-    # The templates are not written to the detectors' patterns: these fire on about half of the parody documents
-    # (31 of 60 with this seed) and on none of the sincere twins.
+    # The templates are not written to the detectors' patterns: since the cue families were rebuilt on the training
+    # fold (issue 14) they fire on about a quarter of the parody documents (14 of 60 with this seed, all reductio)
+    # and on none of the sincere twins.
     pairs = _pairs(60)
     parody_hits = sum(bool(detect_cues(p)) for p, _ in pairs)
     sincere_hits = sum(bool(detect_cues(s)) for _, s in pairs)
-    assert parody_hits >= 20 and sincere_hits <= 2, (parody_hits, sincere_hits)
+    assert parody_hits >= 10 and sincere_hits <= 2, (parody_hits, sincere_hits)
 
 
 def test_fillers_are_names_and_nouns_from_the_frame():
