@@ -80,6 +80,9 @@ def test_time_budget_explains_most_decisive_windows_first(tiny_detector):
     assert d["stopped_early"] is True and d["windows_explained"] < d["windows_total"]
     with pytest.raises(UsageError):
         explain(tiny_detector, text, time_budget_s=-1)
+    # A cancelled request stops the same way, after the first window.
+    (stop,) = explain_details(tiny_detector, [text], should_stop=lambda: True)
+    assert stop.stopped_early and stop.windows_explained == cut.windows_explained
 
 
 def test_window_reliance_is_leave_one_window_out(tiny_detector):

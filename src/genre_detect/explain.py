@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -198,8 +198,8 @@ def _pooled(detector: Detector, doc: _Doc, rows: list[np.ndarray], wins: list, e
     return detector._finish(replace(doc.prep, windows=wins), np.stack(rows)).satire_probability
 
 
-def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: float | None = None
-                    ) -> list[Explanation]:
+def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: float | None = None,
+                    should_stop: Callable[[], bool] | None = None) -> list[Explanation]:
     """Predictions, per-sentence and per-cue reliance and window reliance for ``texts``, in batched passes.
 
     Args:
@@ -207,6 +207,8 @@ def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: flo
         texts: raw texts (checked with the detector's coded errors).
         time_budget_s: stop perturbing after about this many seconds (``None``: explain everything in one batch).
             The windows that move the probability most are explained first; the rest get ``drop=None``.
+        should_stop: called between windows (a cancelled request); when it returns True the explanation stops as
+            if the budget had run out. Either option explains one window per forward-pass batch.
 
     Example:
         >>> exps = explain_details(Detector.load(), ["Some text. More text."])   # doctest: +SKIP
@@ -254,13 +256,15 @@ def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: flo
                 groups.setdefault((i, doc.first_window(a, b)), []).append((a, b))
     # Most decisive windows first (largest |window reliance|), across all texts of the call.
     order = sorted(groups, key=lambda key: (-abs(win_rel[key[0]][key[1]] or 0.0), key))
-    chunks = [order] if time_budget_s is None else [[key] for key in order]
+    stepwise = time_budget_s is not None or should_stop is not None
+    chunks = [[key] for key in order] if stepwise else [order]
 
     results: dict[tuple[int, int, int], float] = {}
     done_windows: set[tuple[int, int]] = set()
     stopped = False
     for chunk in chunks:
-        if time_budget_s is not None and done_windows and time.monotonic() - started > time_budget_s:
+        over = time_budget_s is not None and time.monotonic() - started > time_budget_s
+        if done_windows and (over or (should_stop is not None and should_stop())):
             stopped = True
             break
         jobs, batch = [], []
@@ -297,7 +301,8 @@ def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: flo
 
 
 def explain(detector: Detector, texts: str | Sequence[str], top_k: int = 3, ids: Sequence[str] | None = None,
-            time_budget_s: float | None = None) -> Prediction | list[Prediction]:
+            time_budget_s: float | None = None, should_stop: Callable[[], bool] | None = None
+            ) -> Prediction | list[Prediction]:
     """Predict and explain: a :class:`Prediction` (or a list, for a list of texts) with ``text``, ``evidence``,
     ``cues``, ``window_reliance`` and the reliance settings among its top-level keys. See the module docstring.
 
@@ -308,6 +313,7 @@ def explain(detector: Detector, texts: str | Sequence[str], top_k: int = 3, ids:
         ids: identifiers copied into each prediction's ``id``.
         time_budget_s: seconds to spend perturbing (``None``: no limit); most decisive windows first, and
             ``stopped_early`` says when it ran out.
+        should_stop: a callable checked between windows (for a cancelled request); True stops like the budget.
 
     Example:
         >>> from genre_detect import Detector
@@ -321,7 +327,8 @@ def explain(detector: Detector, texts: str | Sequence[str], top_k: int = 3, ids:
     if top_k < 0:
         raise UsageError("E300", "top_k must be 0 or more")
     batch = [texts] if single else list(texts)
-    preds = [e.to_prediction(top_k) for e in explain_details(detector, batch, time_budget_s=time_budget_s)]
+    preds = [e.to_prediction(top_k)
+             for e in explain_details(detector, batch, time_budget_s=time_budget_s, should_stop=should_stop)]
     if ids is not None:
         for p, i in zip(preds, ids):
             p.id = i
