@@ -226,3 +226,10 @@ def test_shipped_model_evidence_on_the_bundled_parody(shipped_detector):
     sign = 1 if d["label"] == "satire" else -1
     assert d["evidence"] and all(sign * e["reliance"] >= RELIANCE_FLOOR for e in d["evidence"])
     assert all(not e["text"].startswith(("evidence is there", "that, there")) for e in d["evidence"])
+
+
+def test_detector_explain_passes_the_time_budget_through(tiny_detector):
+    text = " ".join(f"Sentence number {i} says the council met again and decided nothing at all." for i in range(80))
+    out = tiny_detector.explain(text, time_budget_s=0.0).to_dict()
+    assert out["stopped_early"] is True
+    assert out["windows_explained"] < out["windows_total"]

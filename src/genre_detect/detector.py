@@ -375,14 +375,15 @@ class Detector:
             return GenreClassifier(self, **kwargs)
         raise UsageError("E300", f"task must be 'satire' or 'genre', not {task!r}")
 
-    def explain(self, texts, top_k: int = 3):
+    def explain(self, texts, top_k: int = 3, **options):
         """:meth:`predict` plus cue spans with the model's reliance on each, and the top evidence sentences.
 
-        Slower than :meth:`predict` (one extra window per sentence and cue); see :mod:`genre_detect.explain`.
+        Slower than :meth:`predict` (one extra window per sentence and cue); see :mod:`genre_detect.explain`, whose
+        keyword options (``time_budget_s``, ``should_stop``) pass through.
 
         Example:
             >>> Detector.load().explain("The so-called “experts” ...").to_dict()["cues"]   # doctest: +SKIP
         """
         from .explain import explain
 
-        return explain(self, texts, top_k=top_k)
+        return explain(self, texts, top_k=top_k, **options)
