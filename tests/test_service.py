@@ -348,3 +348,25 @@ def test_openapi_matches_committed(client):
     assert json.loads(OPENAPI_FILE.read_text(encoding="utf-8")) == doc, (
         "the API changed; if deliberate, regenerate tests/data/openapi.json (see this module's docstring)")
     assert {"/v1/predict", "/v1/explain", "/v1/feedback", "/health"} <= set(doc["paths"])
+
+
+HTML_PAGE = ("<html><head><title>t</title><script>var x = 1;</script></head><body><nav>Home | News | Sport</nav>"
+             "<article><h1>Council approves budget</h1><p>The council approved the annual budget on Tuesday after a "
+             "long debate about road repairs and the library.</p><p>Members voted nine to four in favour, and the "
+             "new plan takes effect in April.</p></article><footer>Copyright</footer></body></html>")
+
+
+def test_pasted_html_is_scored_on_its_main_text_and_flagged(tiny_detector):
+    pytest.importorskip("trafilatura")
+    from fastapi.testclient import TestClient
+
+    from genre_detect.service.app import create_app
+
+    with TestClient(create_app(detector=tiny_detector)) as client:
+        one = client.post("/v1/predict", json={"text": HTML_PAGE}).json()
+        plain = client.post("/v1/predict", json={"text": "The council approved the budget on Tuesday."}).json()
+        batch = client.post("/v1/predict", json={"texts": [HTML_PAGE, "Plain words here.", "<p></p><div> </div>"]})
+    assert one["html_extracted"] is True and "html_extracted" not in plain
+    items = batch.json()
+    assert batch.status_code == 200 and items[0]["html_extracted"] is True and "label" in items[1]
+    assert items[2]["error"]["code"] == "E101" and items[2]["index"] == 2

@@ -45,6 +45,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..detector import Detector, default_model_dir
 from ..errors import GenreDetectError, ServiceError
+from ..inputs import extract_main_text
 from ..settings import ModelSettings
 from .auth import Tokens, is_loopback
 from .feedback import FeedbackStore
@@ -240,6 +241,13 @@ def _budget_kwarg(budget_s: float | None) -> dict:
     return next(({p: budget_s} for p in _BUDGET_PARAMS if p in params), {})
 
 
+def _flag(record: dict, was_html: bool) -> dict:
+    """Mark a record whose input was HTML and was scored on its extracted main text."""
+    if was_html:
+        record["html_extracted"] = True
+    return record
+
+
 def create_app(detector: Detector | None = None, data_dir: str | Path | None = None,
                model_dir: str | Path | None = None, max_batch: int = DEFAULT_MAX_BATCH,
                max_body_bytes: int = DEFAULT_MAX_BODY_BYTES, max_concurrent: int = 1,
@@ -339,11 +347,22 @@ def create_app(detector: Detector | None = None, data_dir: str | Path | None = N
 
     def _predict(det: Detector, req) -> dict | list:
         if req.text is not None:
-            return det.predict(req.text).to_dict()
-        out = []
-        for i, p in enumerate(det.predict(list(req.texts))):
+            text, was_html = extract_main_text(req.text)
+            return _flag(det.predict(text).to_dict(), was_html)
+        out: list = [None] * len(req.texts)
+        texts, where, flags = [], [], []
+        for i, raw in enumerate(req.texts):
+            try:
+                text, was_html = extract_main_text(raw) if isinstance(raw, str) else (raw, False)
+            except GenreDetectError as exc:  # markup with no text: answered in its place like any bad item
+                out[i] = {"error": exc.to_dict(), "index": i}
+                continue
+            texts.append(text)
+            where.append(i)
+            flags.append(was_html)
+        for i, was_html, p in zip(where, flags, det.predict(texts) if texts else []):
             # A bad item (empty, binary, over the cap) is answered in its place; the others are scored.
-            out.append(p.to_dict() if getattr(p, "ok", True) else {"error": p.to_dict(), "index": i})
+            out[i] = _flag(p.to_dict(), was_html) if getattr(p, "ok", True) else {"error": p.to_dict(), "index": i}
         return out
 
     @app.post("/v1/predict", tags=["predict"], dependencies=secured, responses=_ERROR_RESPONSES)
@@ -373,7 +392,8 @@ def create_app(detector: Detector | None = None, data_dir: str | Path | None = N
             view = copy.copy(_with_band(det, req.uncertain_band))
             view.window_logits = sliced_scoring(det, cancel)  # small slices: predictions never wait long
             t0 = time.perf_counter()
-            out = explain_fn(view, req.text, top_k=req.top_k, **budget).to_dict()
+            text, was_html = extract_main_text(req.text)
+            out = _flag(explain_fn(view, text, top_k=req.top_k, **budget).to_dict(), was_html)
             log.info("explained %d tokens in %.1f s", out.get("num_tokens", 0), time.perf_counter() - t0)
             return out
 

@@ -158,6 +158,10 @@
       notes.append(node("li", "warn", "The text does not look like English (" + p.language +
         "); the model is English-only, so this verdict is unreliable."));
     }
+    if (p.html_extracted) {
+      notes.append(node("li", null, "The paste was HTML: the verdict is on its main text, extracted without " +
+        "menus, scripts and page furniture."));
+    }
     notes.append(node("li", null, p.num_tokens + " tokens read in " + (p.windows || []).length +
       " window(s); nothing was cut."));
   }
