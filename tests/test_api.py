@@ -152,7 +152,7 @@ def test_sincere_verdict_never_has_satire_genre(tiny_detector):
     # Logits where satire is the likeliest genre but below the 0.5 threshold: the "Hello." case.
     prep = tiny_detector.prepare(["Hello."])[0]
     logits = np.array([[0.3, 0.0, 0.5]] * len(prep.windows), dtype=np.float32)
-    p = tiny_detector._finish(prep, logits)
+    p = tiny_detector.finish(prep, logits)
     assert max(p.genre_scores, key=p.genre_scores.get) == "satire" and p.satire_probability < 0.5
     assert (p.label, p.genre) == ("sincere", "opinion")
 

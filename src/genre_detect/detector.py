@@ -80,6 +80,11 @@ class Detector:
     calling the detector gives transformers-pipeline dicts (:meth:`__call__`), and :meth:`estimator` gives a
     scikit-learn classifier (:mod:`genre_detect.estimator`).
 
+    The pipeline's three steps are public too, for code that changes what the model reads (:mod:`genre_detect.explain`
+    removes a passage from some windows and scores them again; the training script scores whole folds):
+    :meth:`prepare` (text to :class:`Prepared` windows), :meth:`window_logits` (windows to raw model logits) and
+    :meth:`finish` (one text's window logits to its :class:`~genre_detect.prediction.Prediction`).
+
     Example:
         >>> det = Detector.load("models/genre-detect-minilm")   # doctest: +SKIP
         >>> [p.label for p in det.predict(["text one ...", "text two ..."])]   # doctest: +SKIP
@@ -152,7 +157,16 @@ class Detector:
         return text
 
     def prepare(self, texts: Sequence[str]) -> list[Prepared]:
-        """Normalise, strip shortcuts, tokenise (once, in one batch call) and window every text."""
+        """Normalise, strip shortcuts, tokenise (once, in one batch call) and window every text.
+
+        The texts are not checked: call :meth:`check_text` first, as :meth:`predict` does. Each window's ``ids``
+        is what :meth:`window_logits` takes; its ``start``/``end`` refer to the normalised text.
+
+        Example:
+            >>> prep = det.prepare(["Some text ..."])[0]                     # doctest: +SKIP
+            >>> logits = det.window_logits([w.ids for w in prep.windows])    # doctest: +SKIP
+            >>> det.finish(prep, logits).satire_probability                  # doctest: +SKIP
+        """
         normed = [normalise(t) for t in texts]
         stripped = [strip_shortcuts(t, mask_names=self.settings.mask_names) for t in normed]
         encodings = self.tokenizer.encode_batch([s.text for s in stripped], add_special_tokens=False)
@@ -167,7 +181,9 @@ class Detector:
         return out
 
     def window_logits(self, windows: list[np.ndarray], progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Logits for many windows, batched by similar length so that padding stays small."""
+        """Raw model logits, shape ``(len(windows), len(labels))``, for windows of token ids (``[CLS] ... [SEP]``,
+        as in :attr:`TokenWindow.ids <genre_detect.windows.TokenWindow>`), in order; batched by similar length so
+        that padding stays small. ``progress`` is called with the number of windows each finished batch held."""
         if not windows:
             return np.zeros((0, len(self.labels)), dtype=np.float32)
         order = sorted(range(len(windows)), key=lambda i: windows[i].shape[0])
@@ -179,7 +195,10 @@ class Detector:
             out[idx] = logits
         return out
 
-    def _finish(self, prep: Prepared, logits: np.ndarray) -> Prediction:
+    def finish(self, prep: Prepared, logits: np.ndarray) -> Prediction:
+        """The :class:`~genre_detect.prediction.Prediction` for one prepared text from its window logits (one row
+        per window of ``prep.windows``, in any order: pooling is order-free): pool, calibrate (temperature, class
+        and register biases), then the verdict rules of :mod:`genre_detect.verdict`."""
         s = self.settings
         pooled = pool_logits(logits, s.pooling, s.pool_sharpness, self.satire_index)
         probs = calibrate(pooled, s.temperature, s.class_bias, s.register_bias, self.satire_index)
@@ -210,7 +229,7 @@ class Detector:
         out, pos = [], 0
         for p in preps:
             n = len(p.windows)
-            out.append(self._finish(p, logits[pos : pos + n]))
+            out.append(self.finish(p, logits[pos : pos + n]))
             pos += n
         return out
 

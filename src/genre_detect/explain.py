@@ -22,8 +22,8 @@ thousandths are still too small to call a reason.)
 How removal is measured (one pipeline, the detector's own): the text is prepared once by
 :meth:`Detector.prepare`; a span is removed by deleting its word pieces from every window that contains them (the
 window is shorter; no mask token the model never saw in training). Windows without the span keep the logits
-already computed, and the detector's own pooling and calibration give the new probability. All perturbed windows go
-through :meth:`Detector.window_logits` in one batched call, or, with ``time_budget_s``, in one call per window,
+already computed, and the detector's own pooling and calibration (:meth:`Detector.finish`) give the new probability.
+All perturbed windows go through :meth:`Detector.window_logits` in one batched call, or, with ``time_budget_s``, in one call per window,
 the most decisive windows (largest ``|window_reliance|``) first, stopping once the budget is spent: sentences and
 cues of windows not reached have ``reliance`` null and the result says ``stopped_early``.
 
@@ -44,14 +44,17 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .cues import Cue, detect_cues
-from .detector import Detector, Prepared
 from .errors import InputError, UsageError
 from .prediction import Prediction
 from .sentences import split_sentences
+
+if TYPE_CHECKING:  # explain receives a Detector and uses only its public steps; it never imports detector.py
+    from .detector import Detector, Prepared
 
 __all__ = ["RELIANCE_FLOOR", "Explanation", "SpanDrop", "explain", "explain_details", "reliance_note"]
 
@@ -195,7 +198,7 @@ def _pooled(detector: Detector, doc: _Doc, rows: list[np.ndarray], wins: list, e
             empty.update(rows=list(detector.window_logits([w.ids for w in prep.windows])), wins=prep.windows)
         rows, wins = empty["rows"], empty["wins"]
     # Pooling is order-free; the detector's own pooling and calibration give the new probability.
-    return detector._finish(replace(doc.prep, windows=wins), np.stack(rows)).satire_probability
+    return detector.finish(replace(doc.prep, windows=wins), np.stack(rows)).satire_probability
 
 
 def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: float | None = None,
@@ -227,7 +230,7 @@ def explain_details(detector: Detector, texts: Sequence[str], time_budget_s: flo
         docs.append(_Doc(detector, p, base_logits[pos:pos + len(p.windows)]))
         pos += len(p.windows)
 
-    bases = [detector._finish(doc.prep, doc.logits) for doc in docs]
+    bases = [detector.finish(doc.prep, doc.logits) for doc in docs]
     empty: dict = {}
     # Window reliance: leave one window out of the pooling (logits already known; no forward pass).
     win_rel: list[list[float | None]] = []
