@@ -6,9 +6,9 @@ templates in :mod:`genre_detect.parody`: they use other devices, such as statist
 remedies and deadpan literalism). No model is trained or tuned on them; they are a development check for models
 that claim to read parody in analytical register. Prints one line per text and a summary per model.
 
-With ``--writers`` it scores the hand-written pairs of those writers under ``training/data/written`` instead
-(:mod:`genre_detect.written`): the development writer chooses between models, the test writer confirms; neither is
-trained on.
+With ``--writers`` it scores the hand-written pairs of those writers under ``training/data/written`` instead: the
+development writer chooses between models, the test writer confirms; neither is trained on. Loading, scoring and
+the summary are :mod:`genre_detect.written`'s (``training/card.py`` uses them for the model card); this script prints.
 
 Usage:
     python eval/register_check.py                                         # the shipped model
@@ -19,47 +19,14 @@ Usage:
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
+from genre_detect.detector import Detector, default_model_dir
+from genre_detect.written import DEFAULT_WRITTEN_DIR, REGISTER_PAIRS, check, load_pairs, load_written_rows
 
 REPO = Path(__file__).resolve().parents[1]
-DATA = REPO / "eval" / "data" / "register_pairs.jsonl"
-
-from genre_detect.detector import Detector, default_model_dir
-from genre_detect.written import DEFAULT_WRITTEN_DIR
-
-
-def load_pairs(path: str | Path = DATA) -> list[dict]:
-    """The rows of a pairs file: parody then its sincere twin, alternating."""
-    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def load_written(root: str | Path, writers: list[str]) -> list[dict]:
-    """Hand-written pairs of ``writers`` as rows of the same shape as the register pairs."""
-    from genre_detect.written import load_written_pairs
-
-    return [{"id": t.id, "label": t.label, "topic": t.title[:60], "text": t.text}
-            for t in load_written_pairs(root, writers)]
-
-
-def summarise(probs: np.ndarray, rows: list[dict], threshold: float) -> dict:
-    """Mean satire probability and calls per side, and in how many pairs the parody outscored its own twin."""
-    y = np.array([r["label"] == "satire" for r in rows])
-    p = np.asarray(probs)
-    return {"n_parody": int(y.sum()), "n_sincere": int((~y).sum()), "parody_mean": float(p[y].mean()),
-            "parody_called": int((p[y] >= threshold).sum()), "sincere_mean": float(p[~y].mean()),
-            "sincere_called": int((p[~y] >= threshold).sum()),
-            "pairs_ranked": int(sum(p[i] > p[i + 1] for i in range(0, len(rows) - 1, 2))),
-            "n_pairs": len(rows) // 2}
-
-
-def check(det: Detector, rows: list[dict]) -> tuple[np.ndarray, dict]:
-    """Score ``rows`` with ``det``: the satire probabilities and their :func:`summarise` at the model's threshold."""
-    probs = det.satire_proba([r["text"] for r in rows])
-    return probs, summarise(probs, rows, det.settings.threshold)
+DATA = REPO / REGISTER_PAIRS
 
 
 def main() -> None:
@@ -74,7 +41,7 @@ def main() -> None:
     from genre_detect.errors import GenreDetectError
 
     try:
-        rows = load_written(opts.written_dir, opts.writers) if opts.writers else load_pairs(opts.data)
+        rows = load_written_rows(opts.written_dir, opts.writers) if opts.writers else load_pairs(opts.data)
     except GenreDetectError as exc:
         sys.exit(f"error: {exc}")
     except (OSError, ValueError) as exc:

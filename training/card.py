@@ -5,24 +5,22 @@
 With ``--seeds``, the acceptance seeds are scored (after training, calibration and evaluation are final) and their
 results are added to metrics.json under ``acceptance``; they never feed back into the model. The hand-written
 register pairs of ``eval/register_check.py`` are scored too (``register_check``), and so are the hand-written pairs of
-every writer the model was not trained on (``written_check``, one entry per writer; see ``genre_detect.written``).
+every writer the model was not trained on (``written_check``, one entry per writer); both through
+``genre_detect.written``, as the script does.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.model_card import ModelCardData
+from genre_detect.written import DEFAULT_WRITTEN_DIR, REGISTER_PAIRS, check, load_pairs, load_written_rows, writers_in
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
-from register_check import DATA, REPO, check, load_pairs, load_written
-
-from genre_detect.written import DEFAULT_WRITTEN_DIR, writers_in
-
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / REGISTER_PAIRS
 WRITTEN = REPO / DEFAULT_WRITTEN_DIR
 
 
@@ -49,7 +47,7 @@ def main() -> None:
         metrics["register_check"] = check(det, load_pairs(DATA))[1]
     if WRITTEN.is_dir():
         trained_on = set(run["args"].get("written_writers") or [])
-        metrics["written_check"] = {w: check(det, load_written(WRITTEN, [w]))[1]
+        metrics["written_check"] = {w: check(det, load_written_rows(WRITTEN, [w]))[1]
                                     for w in writers_in(WRITTEN) if w not in trained_on}
     if opts.seeds or DATA.is_file() or WRITTEN.is_dir():
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")

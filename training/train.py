@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from genre_detect.calibrate import choose_pooling, fit_register_bias, fit_temperature_bias
-from genre_detect.data import describe, load_documents, publisher_split, random_split
+from genre_detect.data import describe
 from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.export import export_model
+from genre_detect.fold_cache import doc_window_logits, evaluation_folds
 from genre_detect.model_card import ModelCardData
 from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES, ModelSettings
@@ -42,25 +43,8 @@ def log(msg: str) -> None:
     print(f"[pipeline {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def fit_text(text: str, max_chars: int) -> str:
-    """Cut a document at a word boundary under the detector's cap (only the longest analyses are affected)."""
-    if len(text) <= max_chars:
-        return text
-    return text[:max_chars].rsplit(" ", 1)[0]
-
-
 def first_words(text: str, n: int) -> str:
     return " ".join(text.split()[:n])
-
-
-def doc_window_logits(det: Detector, texts: list[str]) -> list[np.ndarray]:
-    preps = det.prepare([fit_text(t, det.settings.max_chars) for t in texts])
-    flat = det.window_logits([w.ids for p in preps for w in p.windows])
-    out, pos = [], 0
-    for p in preps:
-        out.append(flat[pos : pos + len(p.windows)])
-        pos += len(p.windows)
-    return out
 
 
 def binary_and_genre_metrics(p_genre: np.ndarray, genres: np.ndarray, threshold: float) -> dict:
@@ -82,14 +66,6 @@ def binary_and_genre_metrics(p_genre: np.ndarray, genres: np.ndarray, threshold:
         "accuracy": float((pred == y).mean()),
         "ece": float(ece),
     }
-
-
-def evaluation_folds(args: TrainingArguments) -> dict[str, list]:
-    """The recipe's train / calib / test folds without the headline set: headlines are training material only,
-    calibration and test are on articles."""
-    docs = load_documents(args.data_dir, args.sources)
-    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
-    return {k: [d for d in v if d.source != "onion_or_not"] for k, v in folds.items()}
 
 
 def score_fold(det: Detector, docs, words: int | None = None) -> np.ndarray:
@@ -152,7 +128,8 @@ def main() -> None:
     log(f"calibration: {cal.pooling} sharpness {cal.sharpness} T={cal.temperature:.3f} "
         f"calib macro-F1 {cal.calib_macro_f1:.3f}; candidates {cal.candidates}")
     # The pooling is chosen with a temperature alone; then temperature and class biases are fitted together on the
-    # same fold (eval/calibration_check.py: out-of-fold NLL 0.316 -> 0.296 for v3, test ECE 0.121 -> 0.067).
+    # same fold (experiments/calibration/calibration_check.py: out-of-fold NLL 0.316 -> 0.296 for v3, test ECE
+    # 0.121 -> 0.067).
     pooled = np.stack([pool_logits(w, cal.pooling, cal.sharpness, det.satire_index) for w in calib_logits])
     temperature, bias = fit_temperature_bias(pooled, calib_genres)
     log(f"calibration: T={temperature:.3f} class biases {np.round(bias, 3).tolist()} (temperature alone: "

@@ -23,9 +23,9 @@ How removal is measured (one pipeline, the detector's own): the text is prepared
 :meth:`Detector.prepare`; a span is removed by deleting its word pieces from every window that contains them (the
 window is shorter; no mask token the model never saw in training). Windows without the span keep the logits
 already computed, and the detector's own pooling and calibration (:meth:`Detector.finish`) give the new probability.
-All perturbed windows go through :meth:`Detector.window_logits` in one batched call, or, with ``time_budget_s``, in one call per window,
-the most decisive windows (largest ``|window_reliance|``) first, stopping once the budget is spent: sentences and
-cues of windows not reached have ``reliance`` null and the result says ``stopped_early``.
+All perturbed windows go through :meth:`Detector.window_logits` in one batched call, or, with ``time_budget_s``, in
+one call per window, the most decisive windows (largest ``|window_reliance|``) first, stopping once the budget is
+spent: sentences and cues of windows not reached have ``reliance`` null and the result says ``stopped_early``.
 
 Text that the model never sees (author bios, datelines and other shortcuts removed by
 :func:`genre_detect.normalise.strip_shortcuts`) has reliance 0 by construction and is marked as unseen.

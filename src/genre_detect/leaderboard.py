@@ -25,7 +25,7 @@ from typing import Any
 
 from .benchmark import FINE_TUNED, PROTOCOLS, BenchmarkResult, Run
 
-__all__ = ["Table", "citable_row", "file_sha256", "leaderboard_rows", "provenance", "write_results"]
+__all__ = ["Table", "citable_row", "file_sha256", "leaderboard_rows", "provenance", "pyplot", "write_results"]
 
 PROTOCOL_NAMES = {"publisher": "publisher held-out", "random": "random split"}
 
@@ -257,7 +257,8 @@ def _curve_tables(run: Run | None) -> list[Table]:
 
 
 # -- plots ------------------------------------------------------------------------------------------------------
-def _plt():
+def pyplot():
+    """``matplotlib.pyplot`` on the file-only Agg backend (the ``eval`` extra), for every figure the reports write."""
     from .errors import require
 
     mpl = require("matplotlib", "eval")
@@ -270,7 +271,7 @@ def _plt():
 def _plot_roc(bench: BenchmarkResult, path: Path) -> None:
     from sklearn.metrics import roc_curve
 
-    plt = _plt()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(11, 5), sharey=True)
     for ax, ln in zip(axes, bench.lengths):
         for m in bench.models:
@@ -288,7 +289,7 @@ def _plot_roc(bench: BenchmarkResult, path: Path) -> None:
 
 
 def _plot_reliability(bench: BenchmarkResult, path: Path) -> None:
-    plt = _plt()
+    plt = pyplot()
     fig, (ax, axh) = plt.subplots(2, 1, figsize=(6, 7), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     ax.plot([0, 1], [0, 1], ":", color="grey", label="perfect calibration")
     for ln, style in zip(bench.lengths, ("o-", "s--")):
@@ -321,7 +322,7 @@ def _source_counts(runs: list[Run], source: str) -> str:
 
 
 def _plot_per_source(bench: BenchmarkResult, path: Path) -> None:
-    plt = _plt()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(12, 5), sharey=True)
     for ax, ln in zip(axes, bench.lengths):
         runs = [bench.get(m, "publisher", ln) for m in bench.models]

@@ -144,8 +144,8 @@ class ModelCardData:
                 "self-undermining questions, mock credentials, inverted values) woven in on the `satire` side and "
                 "plainly meant sentences of the same kind on the `opinion` side. The training data has no parody "
                 "written in the analysts' register; these pairs stand in for it. They are templates, so a model "
-                "can learn them without learning parody: `eval/parody_check.py` (pairs built from held-out "
-                "publishers' analyses) shows whether the devices were learnt, the hand-written check below whether "
+                "can learn them without learning parody: `experiments/parody/parody_check.py` (pairs built from "
+                "held-out publishers' analyses) shows whether the devices were learnt, the hand-written check below whether "
                 "that carries over to parody the templates did not write.")
         if args_.get("written_writers"):
             synthetic += (

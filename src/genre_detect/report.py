@@ -105,9 +105,9 @@ def _errors_table(result: EvalResult, k: int = 15) -> Table:
 
 
 def _plot(result: EvalResult, path: Path) -> None:
-    from .leaderboard import _plt
+    from .leaderboard import pyplot
 
-    plt = _plt()
+    plt = pyplot()
     y, p, s = result.y, result.prob, result.scores
     fig, axes = plt.subplots(2, 2, figsize=(11, 9))
     ax = axes[0, 0]

@@ -54,7 +54,7 @@ class TrainingArguments:
         max_length: window size in tokens, special tokens included (the detector uses the same).
         stride: tokens between window starts at prediction time (``None``: ``max_length - 2``, windows that touch
             without overlapping; on the held-out test fold the shipped weights score the same macro-F1 as with
-            stride 192, 0.726, with 22% fewer windows to run: ``eval/stride_check.py``).
+            stride 192, 0.726, with 22% fewer windows to run: ``experiments/stride/stride_check.py``).
         min_window_tokens: shortest sampled window; window lengths are drawn uniformly between this and
             ``max_length - 2`` for every class alike, so that length cannot separate the classes.
         crops_per_doc: windows sampled per document per epoch, by genre (balances the classes).

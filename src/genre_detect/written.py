@@ -5,30 +5,49 @@ for this project: no text comes from a data set or from the seed documents. Each
 whole, like a publisher: some writers' pairs train the model, one writer's pairs choose between models, and another's
 (with ``eval/data/register_pairs.jsonl``) confirm the choice.
 
+Scoring pairs (``eval/register_check.py``, and ``training/card.py`` for the model card) goes through rows of one
+shape, ``{"id", "label", "topic", "text"}``, parody then twin: :func:`load_pairs` reads the register pairs file,
+:func:`load_written_rows` a writer's pairs, :func:`check` scores them with a Detector and :func:`summarise` counts.
+
 Example:
     >>> pairs = load_written_pairs("training/data/written", ["w1"])   # doctest: +SKIP
     >>> pairs[0].label, pairs[1].label                                 # doctest: +SKIP
     ('satire', 'sincere')
+    >>> check(Detector.load(), load_pairs())[1]["pairs_ranked"]        # doctest: +SKIP
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .errors import UsageError
+
+if TYPE_CHECKING:
+    from .detector import Detector
 
 __all__ = [
     "DEFAULT_WRITTEN_DIR",
     "HELD_OUT_WRITERS",
+    "REGISTER_PAIRS",
     "WrittenText",
+    "check",
     "check_training_writers",
+    "load_pairs",
     "load_written_pairs",
+    "load_written_rows",
+    "summarise",
     "writers_in",
 ]
 
 DEFAULT_WRITTEN_DIR = "training/data/written"
+# Ten short parodies of policy commentary with sincere twins (session 9): a test set, never trained on.
+REGISTER_PAIRS = "eval/data/register_pairs.jsonl"
 # Writers whose pairs no model may train on: w7 chooses between candidate models, w8 confirms the choice.
 HELD_OUT_WRITERS = {"w7": "dev", "w8": "test"}
 _NAME = re.compile(r"^(\d+)_(satire|sincere)\.txt$")
@@ -90,3 +109,37 @@ def load_written_pairs(root: str | Path, writers: list[str]) -> list[WrittenText
                 title = text.splitlines()[0].strip()
                 out.append(WrittenText(f"{writer}:{nn}:{label}", writer, f"{writer}:{nn}", label, title, text))
     return out
+
+
+def load_pairs(path: str | Path = REGISTER_PAIRS) -> list[dict]:
+    """The rows of a pairs file (JSON lines with ``id``, ``label``, ``text``): parody then its twin, alternating."""
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_written_rows(root: str | Path, writers: list[str]) -> list[dict]:
+    """Hand-written pairs of ``writers`` as rows of the same shape as :func:`load_pairs`' (topic: the title)."""
+    return [{"id": t.id, "label": t.label, "topic": t.title[:60], "text": t.text}
+            for t in load_written_pairs(root, writers)]
+
+
+def summarise(probs: np.ndarray, rows: list[dict], threshold: float) -> dict:
+    """Mean satire probability and calls per side, and in how many pairs the parody outscored its own twin.
+
+    Example:
+        >>> rows = [{"label": "satire"}, {"label": "sincere"}]
+        >>> summarise(np.array([0.7, 0.2]), rows, 0.5)["pairs_ranked"]
+        1
+    """
+    y = np.array([r["label"] == "satire" for r in rows])
+    p = np.asarray(probs)
+    return {"n_parody": int(y.sum()), "n_sincere": int((~y).sum()), "parody_mean": float(p[y].mean()),
+            "parody_called": int((p[y] >= threshold).sum()), "sincere_mean": float(p[~y].mean()),
+            "sincere_called": int((p[~y] >= threshold).sum()),
+            "pairs_ranked": int(sum(p[i] > p[i + 1] for i in range(0, len(rows) - 1, 2))),
+            "n_pairs": len(rows) // 2}
+
+
+def check(det: Detector, rows: list[dict]) -> tuple[np.ndarray, dict]:
+    """Score ``rows`` with ``det``: the satire probabilities and their :func:`summarise` at the model's threshold."""
+    probs = det.satire_proba([r["text"] for r in rows])
+    return probs, summarise(probs, rows, det.settings.threshold)

@@ -1,15 +1,15 @@
 """Would a temperature plus class biases calibrate better than a temperature alone? The check fixed in
-eval/results/calibration/plan.md.
+experiments/calibration/plan.md.
 
-The model's window logits (cached per model file by eval/fold_cache.py) are pooled with the model's own
+The model's window logits (cached per model file by :mod:`genre_detect.fold_cache`) are pooled with the model's own
 pooling; step 1 compares out-of-fold calibration by temperature alone and by temperature plus biases on the
 calibration fold (5-fold CV, stratified by genre); step 2 fits the candidate on the whole calibration fold and
 compares it with the model as shipped on the test fold (paired bootstrap). Seeds are never read here. Prints
 figures and the fitted parameters.
 
 Usage:
-    python eval/calibration_check.py                       # the shipped model
-    python eval/calibration_check.py --model DIR --cache runs/pool-cache
+    python experiments/calibration/calibration_check.py       # the shipped model
+    python experiments/calibration/calibration_check.py --model DIR --cache runs/pool-cache
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "eval"), str(REPO / "training")]  # compare_models, train
 
 from compare_models import paired_bootstrap
-from fold_cache import FoldLogits, add_arguments
 from train import binary_and_genre_metrics
 
 from genre_detect.calibrate import fit_temperature, fit_temperature_bias
+from genre_detect.fold_cache import FoldLogits, add_arguments
 from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
 
@@ -43,7 +44,7 @@ def main() -> None:
     opts = ap.parse_args()
     from sklearn.model_selection import StratifiedKFold
 
-    data = FoldLogits(opts)
+    data = FoldLogits.from_options(opts)
     s = data.det.settings
 
     def pooled_fold(name: str) -> tuple[np.ndarray, np.ndarray]:

@@ -1,14 +1,14 @@
-"""Would a learned pooling of window scores beat the mean? The check fixed in eval/results/pooling/plan.md.
+"""Would a learned pooling of window scores beat the mean? The check fixed in experiments/pooling/plan.md.
 
 A model's window satire margins are pooled two ways: the model's own pooling and temperature, and a logistic
 regression over ``mean(margin)`` and ``max(margin)`` fitted on the calibration fold. Step 1 compares them by
 5-fold cross-validation on the calibration fold; only if the stacker passes is it fitted on the whole fold and
 compared with the model as shipped on the test fold (paired bootstrap). Window logits are cached per model file
-(eval/fold_cache.py), so a rerun only refits. Seeds are never read here. Prints figures.
+(:mod:`genre_detect.fold_cache`), so a rerun only refits. Seeds are never read here. Prints figures.
 
 Usage:
-    python eval/pool_stack_check.py                       # the shipped model
-    python eval/pool_stack_check.py --model DIR --cache runs/pool-cache   # logits kept per model file
+    python experiments/pooling/pool_stack_check.py       # the shipped model
+    python experiments/pooling/pool_stack_check.py --model DIR --cache runs/pool-cache   # logits kept per model file
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "eval"), str(REPO / "training")]  # compare_models, train
 
 from compare_models import paired_bootstrap
-from fold_cache import FoldLogits, add_arguments
 
 from genre_detect.calibrate import fit_temperature
 from genre_detect.detector import Detector
+from genre_detect.fold_cache import FoldLogits, add_arguments
 from genre_detect.pool import calibrate, pool_logits, satire_margin, softmax
 from genre_detect.settings import GENRES
 
@@ -94,7 +95,7 @@ def main() -> None:
     add_arguments(ap)
     ap.add_argument("--force-test", action="store_true", help="score the test fold even if step 1 fails")
     opts = ap.parse_args()
-    data = FoldLogits(opts)
+    data = FoldLogits.from_options(opts)
     det, s = data.det, data.det.settings
     calib = data.logits("calib")
     g_calib = np.array([GENRES.index(d.genre) for d in data.folds["calib"]])

@@ -14,8 +14,8 @@ that they transfer to parody written by people; the seed parody and the sealed c
 nothing here is a test.
 
 Usage:
-    python eval/parody_check.py                                  # the shipped model
-    python eval/parody_check.py --model runs/minilm-parody/model --pairs 150
+    python experiments/parody/parody_check.py       # the shipped model
+    python experiments/parody/parody_check.py --model runs/minilm-parody/model --pairs 150
 """
 
 from __future__ import annotations
@@ -27,12 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "training"))
-
-from train import evaluation_folds
+REPO = Path(__file__).resolve().parents[2]
 
 from genre_detect.detector import Detector, default_model_dir
+from genre_detect.fold_cache import evaluation_folds
 from genre_detect.parody import DEVICES, pair_from_frames
 from genre_detect.training import ANALYSIS_SOURCES, TrainingArguments, _sentences_of
 

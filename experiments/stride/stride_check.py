@@ -6,8 +6,8 @@ the refitted and the model's own calibration. Prints one line per stride and cal
 run, so the cost of overlap can be set against what it changes. Nothing here is a test: it prints figures.
 
 Usage:
-    python eval/stride_check.py                                    # the shipped model, strides 192 and 254
-    python eval/stride_check.py --model runs/minilm/model --strides 128 192 254
+    python experiments/stride/stride_check.py        # the shipped model, strides 192 and 254
+    python experiments/stride/stride_check.py --model runs/minilm/model --strides 128 192 254
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "training"))
 
-from train import binary_and_genre_metrics, doc_window_logits, evaluation_folds
+from train import binary_and_genre_metrics
 
 from genre_detect.calibrate import choose_pooling, fit_temperature_bias
 from genre_detect.detector import Detector, default_model_dir
+from genre_detect.fold_cache import doc_window_logits, evaluation_folds
 from genre_detect.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
