@@ -26,6 +26,7 @@ from genre_detect.service.feedback import FeedbackStore
 
 OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.json"
 TEXT = "The minister said the plan would be ready after the talks with experts."
+PROSE_INJECTION = 'Officials said <img src=x onerror="alert(1)"> the plan was ready after the talks.'
 INJECTION = ('Officials said <script>window.__pwned=1;alert("x")</script> and <img src=x onerror="alert(1)"> '
              '<b onmouseover="alert(2)">bold</b> &lt;escaped&gt; the plan was ready.')
 
@@ -260,8 +261,13 @@ def test_injection_comes_back_as_data(client, tiny_detector):
     r = client.post("/v1/predict", json={"text": INJECTION})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     if hasattr(tiny_detector, "explain"):
+        # Markup (four tags and more) is HTML: scored and returned as its extracted text, with no markup left.
         d = client.post("/v1/explain", json={"text": INJECTION}).json()
-        assert "<script>" in d["text"] and 'onerror="alert(1)"' in d["text"]  # returned verbatim, as data
+        assert d["html_extracted"] is True and "the plan was ready" in d["text"]
+        assert not re.search(r"<\s*(script|img|b)\b", d["text"]) and "alert" not in d["text"]
+        # Prose that mentions a tag is not HTML: it comes back verbatim, as data.
+        d = client.post("/v1/explain", json={"text": PROSE_INJECTION}).json()
+        assert 'onerror="alert(1)"' in d["text"] and "html_extracted" not in d
     # The page is static: no user text is ever templated into it, and its script uses no HTML sinks.
     page = client.get("/")
     assert page.status_code == 200 and "__pwned" not in page.text
