@@ -370,8 +370,9 @@ INT8_EXPORTS = ("old", "fused")
 def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dict[str, Path]:
     """One model directory per export of ``checkpoint``, each with the tokenizer, config and settings of ``like``:
     ``old`` (plain graph, dynamic int8: the v1-v3 recipe), ``fused`` (the current recipe), ``fp32`` (the plain fp32
-    graph) and ``fused fp32``; with ``variants`` also ``fused, attention fp32`` (attention blocks not quantised) and
-    ``fused but attention`` (every fusion but attention) and ``static qdq`` (that graph, static int8)."""
+    graph) and ``fused fp32``; with ``variants`` also ``fused, attention fp32`` (attention blocks not quantised),
+    ``fused, SkipLayerNorm`` (residual adds fused into the layer norms), ``fused but attention`` (every fusion but
+    attention) and ``static qdq`` (that graph, static int8)."""
     import shutil
 
     from genre_detect import Detector
@@ -382,6 +383,7 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
     recipes: dict[str, dict] = {"old": {"fuse": False}, "fused": {}}
     if variants:
         recipes["fused, attention fp32"] = {"op_types": ["MatMul", "Gather", "EmbedLayerNormalization"]}
+        recipes["fused, SkipLayerNorm"] = {"skip_layer_norm": True}
         recipes["fused but attention"] = {"attention": False}
         recipes["static qdq"] = {"static": True}
     recipes["fp32"] = {}

@@ -5,8 +5,8 @@ Three steps, each a function:
 1. :func:`export_onnx`: trace the torch classifier to a plain fp32 ONNX graph (the reference the int8 model is
    checked against).
 2. :func:`fuse_onnx`: ONNX Runtime's transformer fusions (``onnxruntime.transformers.optimizer``, BERT rules):
-   embedding + layer norm, each self-attention block into one ``Attention`` operator, bias + GELU, residual + layer
-   norm. The fused graph computes the same function (checked on a random batch with padding) with a few large
+   embedding + layer norm, each self-attention block into one ``Attention`` operator, bias + GELU, layer norms (the
+   residual adds stay separate: see :func:`fuse_onnx`). The fused graph computes the same function (checked on a random batch with padding) with a few large
    operators instead of many small ones; the attention block's Q, K and V projections become one matrix multiply
    that int8 quantisation can then reach (``QAttention``).
 3. :func:`quantize_int8`: dynamic int8 quantisation with per-channel weight scales (per-tensor scales moved
@@ -37,7 +37,8 @@ __all__ = ["EXPORT_RECIPE", "export_info", "export_model", "export_onnx", "fuse_
 
 EXPORT_RECIPE = 2  # 1: plain graph + dynamic int8 (v1-v3); 2: fused transformer graph + dynamic int8
 METADATA_KEY = "genre_detect.export"
-FUSED_OPS = ("EmbedLayerNormalization", "Attention", "SkipLayerNormalization", "BiasGelu", "Gelu", "FastGelu")
+FUSED_OPS = ("EmbedLayerNormalization", "Attention", "SkipLayerNormalization", "LayerNormalization", "BiasGelu", "Gelu",
+             "FastGelu")
 
 
 def export_onnx(checkpoint: str | Path, out_file: str | Path, opset: int = 17) -> Path:
@@ -71,12 +72,13 @@ def _heads_and_hidden(config: dict | None) -> tuple[int, int]:
 
 
 def fuse_onnx(fp32_file: str | Path, fused_file: str | Path, config: dict | None = None,
-              check: bool = True, attention: bool = True) -> dict[str, int]:
+              check: bool = True, attention: bool = True, skip_layer_norm: bool = False) -> dict[str, int]:
     """Apply ONNX Runtime's BERT graph fusions to a plain fp32 export; return the fused operator counts.
 
     ``config`` is the checkpoint's ``config.json`` (heads and hidden size; without it they are read from the
     graph). ``attention=False`` fuses everything but the attention blocks (their Q, K, V projections then stay
-    three MatMuls, quantised with 8-bit weights; ``QAttention`` uses 7-bit). Raises
+    three MatMuls, quantised with 8-bit weights; ``QAttention`` uses 7-bit). ``skip_layer_norm=True`` also fuses
+    each residual add into its layer norm (``SkipLayerNormalization``, slower on the CPUs measured). Raises
     :class:`~genre_detect.errors.ModelError` (E202) if the attention blocks did not fuse, or if the fused graph's
     logits differ from the plain graph's by more than 1e-3 on a padded random batch (``check``).
     """
@@ -89,6 +91,11 @@ def fuse_onnx(fp32_file: str | Path, fused_file: str | Path, config: dict | None
     # 1-D mask index (key lengths) needs right padding, which the runtime always uses; it is the fastest mask form.
     options.enable_gelu_approximation = False  # exact erf GELU, as trained
     options.enable_attention = attention
+    # Residual + layer norm stay Add + LayerNormalization by default: with ONNX Runtime's SkipLayerNormalization CPU
+    # kernel the fused int8 model ran 39.0 instead of 47.8 windows/s on one thread (eval/skiplayernorm_check.py).
+    # The runtime keeps the load-time optimizer from fusing them back (genre_detect.runtime.DISABLED_OPTIMIZERS).
+    options.enable_skip_layer_norm = skip_layer_norm
+    options.enable_bias_skip_layer_norm = skip_layer_norm
     # opt_level 0: Python fusions only. ONNX Runtime's own (machine-specific) optimisations run at load time.
     model = optimize_model(str(fp32_file), model_type="bert", num_heads=heads, hidden_size=hidden,
                            optimization_options=options, opt_level=0)
@@ -204,7 +211,7 @@ def _stamp(onnx_file: Path, info: dict) -> None:
 
 def reexport_onnx(fp32_file: str | Path, out: str | Path, config: dict | str | Path | None = None,
                   fuse: bool = True, quantize: bool = True, op_types: list[str] | None = None,
-                  attention: bool = True) -> Path:
+                  attention: bool = True, skip_layer_norm: bool = False) -> Path:
     """Turn a plain fp32 ONNX export into the model file the Detector loads: fused (``fuse``; ``attention`` as in
     :func:`fuse_onnx`), then int8 (``quantize``; ``op_types`` as in :func:`quantize_int8`). No torch needed.
 
@@ -225,7 +232,8 @@ def reexport_onnx(fp32_file: str | Path, out: str | Path, config: dict | str | P
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         current = fp32_file
         if fuse:
-            info["fused"] = fuse_onnx(current, Path(tmp) / "fused.onnx", config, attention=attention)
+            info["fused"] = fuse_onnx(current, Path(tmp) / "fused.onnx", config, attention=attention,
+                                      skip_layer_norm=skip_layer_norm)
             current = Path(tmp) / "fused.onnx"
         if quantize:
             quantize_int8(current, Path(tmp) / "int8.onnx", op_types=op_types)

@@ -26,13 +26,16 @@ import numpy as np
 from .errors import ModelError
 from .machine import cpu_info, usable_cores
 
-__all__ = ["OnnxModel", "Layout", "candidate_layouts", "default_threads", "layout_cache_file"]
+__all__ = ["Layout", "OnnxModel", "candidate_layouts", "default_threads", "layout_cache_file"]
 
 THREADS_ENV = "GENRE_DETECT_THREADS"
 LANES_ENV = "GENRE_DETECT_LANES"  # force the number of lanes (threads per lane = threads // lanes)
 PROBE_ENV = "GENRE_DETECT_PROBE"  # "0": no probe, every core its own lane (the layout before the probe existed)
 CACHE_ENV = "GENRE_DETECT_CACHE"  # folder for layouts.json (default: $XDG_CACHE_HOME/genre-detect)
-PROBE_VERSION = 1  # bump when the probe changes what it measures: old cache entries are then ignored
+PROBE_VERSION = 2  # bump when the probe changes what it measures: old cache entries are then ignored
+# ONNX Runtime's load-time fusion of Add + LayerNormalization into SkipLayerNormalization: that CPU kernel ran the
+# same work slower than the two operators it replaces (genre_detect.export.fuse_onnx), so it stays off.
+DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 PROBE_BUDGET_S = 0.5  # time spent measuring, after the sessions are built; every candidate gets at least one pass
 
 
@@ -185,8 +188,9 @@ class OnnxModel:
         opts.inter_op_num_threads = 1
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
-            session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors for a corrupt file
+            session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"],
+                                           disabled_optimizers=DISABLED_OPTIMIZERS)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a corrupt file
             raise ModelError("E200", f"cannot load model.onnx: {str(exc).splitlines()[0][:200]}",
                              source=str(self.path.parent)) from None
         self.input_names = {i.name for i in session.get_inputs()}
@@ -214,7 +218,7 @@ class OnnxModel:
             layout, rates, session = self._run_probe(candidate_layouts(threads), ids)
         except ModelError:
             raise
-        except Exception:  # a model the probe cannot feed still loads, in the layout used before the probe existed
+        except Exception:  # noqa: BLE001 - a model the probe cannot feed still loads, in the old layout
             self.session = self._session(1)
             return Layout(threads, 1), "default (probe failed)"
         self.session, self.probe = session, {str(k): v for k, v in rates.items()}
@@ -237,20 +241,23 @@ class OnnxModel:
         pools = {x: ThreadPoolExecutor(x.lanes) for x in layouts if x.lanes > 1}
         best: dict[Layout, float] = {}
 
-        def one_pass(x: Layout) -> float:
-            run = lambda _: sessions[x.threads].run(["logits"], feeds)  # noqa: E731
+        def one_pass(x: Layout, n: int) -> float:
+            session = sessions[x.threads]
             t0 = time.perf_counter()
-            list(pools[x].map(run, range(n_batches)) if x.lanes > 1 else map(run, range(n_batches)))
+            if x.lanes > 1:
+                list(pools[x].map(lambda _: session.run(["logits"], feeds), range(n)))
+            else:
+                for _ in range(n):
+                    session.run(["logits"], feeds)
             return time.perf_counter() - t0
 
         try:
             for x in layouts:  # warm-up: first runs allocate buffers and start threads
-                list(pools[x].map(lambda _: sessions[x.threads].run(["logits"], feeds), range(x.lanes))
-                     if x.lanes > 1 else [sessions[x.threads].run(["logits"], feeds)])
+                one_pass(x, x.lanes)
             start = time.perf_counter()
             for p in range(5):
                 for x in layouts:
-                    best[x] = min(best.get(x, float("inf")), one_pass(x))
+                    best[x] = min(best.get(x, float("inf")), one_pass(x, n_batches))
                 if time.perf_counter() - start > PROBE_BUDGET_S and p >= 1:
                     break
         finally:
