@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-import genre_detect.runtime as runtime
+from genre_detect import runtime
 from genre_detect.machine import CpuInfo, describe_cpu, parse_cpuinfo
 from genre_detect.runtime import Layout, OnnxModel, candidate_layouts, layout_cache_file
 
@@ -156,3 +156,28 @@ def test_missing_and_corrupt_model_files_are_coded_errors(tmp_path, cache_dir):
     with pytest.raises(ModelError) as info:
         OnnxModel(tmp_path / "bad.onnx", threads=2)
     assert info.value.code == "E200" and "cannot load" in info.value.message
+
+
+def test_the_export_recipe_is_read_without_onnx_and_decides_the_optimizers(tiny_model_dir, cache_dir, tmp_path):
+    """Recipe-2 models run without ONNX Runtime's SkipLayerNormFusion; older ones keep the defaults (and so their
+    scores, bit for bit)."""
+    import onnx
+
+    from genre_detect.export import export_info
+    from genre_detect.runtime import DISABLED_OPTIMIZERS, export_recipe
+
+    path = tiny_model_dir / "model.onnx"
+    assert export_recipe(path) == export_info(path)["recipe"] == 2
+    assert OnnxModel(path, threads=1).disabled_optimizers == DISABLED_OPTIMIZERS
+    old = onnx.load(str(path))
+    del old.metadata_props[:]
+    old.metadata_props.add(key="other", value="x" * 300)  # a long entry before nothing: still recipe 1
+    onnx.save(old, str(tmp_path / "old.onnx"))
+    assert export_recipe(tmp_path / "old.onnx") == 1
+    assert OnnxModel(tmp_path / "old.onnx", threads=1).disabled_optimizers == []
+    long = onnx.load(str(path))
+    long.metadata_props.add(key="note", value="y" * 20000)  # lengths of three varint bytes
+    onnx.save(long, str(tmp_path / "long.onnx"))
+    assert export_recipe(tmp_path / "long.onnx") == 2
+    (tmp_path / "junk.onnx").write_bytes(b"\xff\xff\xff")
+    assert export_recipe(tmp_path / "junk.onnx") == 1

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -26,7 +27,7 @@ import numpy as np
 from .errors import ModelError
 from .machine import cpu_info, usable_cores
 
-__all__ = ["Layout", "OnnxModel", "candidate_layouts", "default_threads", "layout_cache_file"]
+__all__ = ["Layout", "OnnxModel", "candidate_layouts", "default_threads", "export_recipe", "layout_cache_file"]
 
 THREADS_ENV = "GENRE_DETECT_THREADS"
 LANES_ENV = "GENRE_DETECT_LANES"  # force the number of lanes (threads per lane = threads // lanes)
@@ -34,8 +35,10 @@ PROBE_ENV = "GENRE_DETECT_PROBE"  # "0": no probe, every core its own lane (the 
 CACHE_ENV = "GENRE_DETECT_CACHE"  # folder for layouts.json (default: $XDG_CACHE_HOME/genre-detect)
 PROBE_VERSION = 2  # bump when the probe changes what it measures: old cache entries are then ignored
 # ONNX Runtime's load-time fusion of Add + LayerNormalization into SkipLayerNormalization: that CPU kernel ran the
-# same work slower than the two operators it replaces (genre_detect.export.fuse_onnx), so it stays off.
+# same work slower than the two operators it replaces (genre_detect.export.fuse_onnx), so it stays off for models of
+# export recipe 2 and later. Older models keep ONNX Runtime's defaults, so that their scores stay bit for bit.
 DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
+EXPORT_METADATA_KEY = "genre_detect.export"  # written by genre_detect.export
 PROBE_BUDGET_S = 0.5  # time spent measuring, after the sessions are built; every candidate gets at least one pass
 
 
@@ -106,6 +109,47 @@ def _write_cache(path: Path, key: str, entry: dict, keep: int = 64) -> None:
         pass
 
 
+def _varint(f) -> int | None:
+    shift = out = 0
+    while True:
+        b = f.read(1)
+        if not b:
+            return None
+        out |= (b[0] & 0x7F) << shift
+        if b[0] < 0x80:
+            return out
+        shift += 7
+
+
+def export_recipe(path: Path) -> int:
+    """The export recipe stamped in an ONNX file's metadata (1 when there is none), read without the ``onnx``
+    package: the top-level fields of the ModelProto are walked and the graph is skipped by its length."""
+    props: dict[str, str] = {}
+    with path.open("rb") as f:
+        while (key := _varint(f)) is not None:
+            field, wire = key >> 3, key & 7
+            if wire == 0:
+                _varint(f)
+            elif wire in (1, 5):
+                f.seek(8 if wire == 1 else 4, 1)
+            elif wire == 2:
+                size = _varint(f) or 0
+                if field != 14:  # ModelProto.metadata_props
+                    f.seek(size, 1)
+                    continue
+                entry, parts = io.BytesIO(f.read(size)), {}
+                while (tag := _varint(entry)) is not None:  # StringStringEntryProto: 1 key, 2 value
+                    n = _varint(entry) or 0
+                    parts[tag >> 3] = entry.read(n).decode("utf-8", "replace")
+                props[parts.get(1, "")] = parts.get(2, "")
+            else:
+                return 1  # not a ModelProto this reader understands
+    try:
+        return int(json.loads(props.get(EXPORT_METADATA_KEY, "{}")).get("recipe", 1))
+    except (ValueError, AttributeError):
+        return 1
+
+
 def _model_digest(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -172,6 +216,7 @@ class OnnxModel:
         self._pool = None
         self._pool_pid = 0
         self.input_names: set[str] = set()
+        self.disabled_optimizers = DISABLED_OPTIMIZERS if export_recipe(self.path) >= 2 else []
         if layout is None:
             layout, source = self._choose_layout(threads)
         else:
@@ -189,7 +234,7 @@ class OnnxModel:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         try:
             session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"],
-                                           disabled_optimizers=DISABLED_OPTIMIZERS)
+                                           disabled_optimizers=self.disabled_optimizers)
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own untyped errors for a corrupt file
             raise ModelError("E200", f"cannot load model.onnx: {str(exc).splitlines()[0][:200]}",
                              source=str(self.path.parent)) from None
