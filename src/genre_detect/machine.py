@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["CpuInfo", "FEATURES", "cpu_info", "describe_cpu", "usable_cores"]
+__all__ = ["FEATURES", "CpuInfo", "cpu_info", "describe_cpu", "parse_cpuinfo", "usable_cores"]
 
 # /proc/cpuinfo flag -> the name people use for it, in order of capability for int8 matrix multiply.
 FEATURES: dict[str, str] = {
