@@ -8,12 +8,15 @@ failures.
 from __future__ import annotations
 
 import os
+import tempfile
 import shutil
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Layout probes of the runtime cache their choice; tests keep theirs out of the user's cache.
+os.environ.setdefault("GENRE_DETECT_CACHE", tempfile.mkdtemp(prefix="genre-detect-test-cache-"))
 SHARED = Path(os.environ.get("GENRE_DETECT_SHARED", REPO.parent / "shared"))
 
 # A small vocabulary of common English words: enough for the tiny tokenizer to produce real word pieces.

@@ -73,8 +73,9 @@ class Detector:
             on each side it is clipped to half the distance from the threshold to 0 or 1
             (:func:`genre_detect.verdict.uncertain_interval`).
         threads: cores to use (default: all the process may use, or ``GENRE_DETECT_THREADS``).
-        lanes: windows scored at once, each on one core (default: ``threads``); ``lanes=1`` runs one window at a
-            time over ``threads`` intra-op threads. See :class:`~genre_detect.runtime.OnnxModel`.
+        lanes: windows scored at once, each on one core (default: the runtime's per-machine probe, cached);
+            ``lanes=1`` runs one window at a time over ``threads`` intra-op threads. Scores do not depend on it.
+            See :class:`~genre_detect.runtime.OnnxModel`.
 
     Three ways to ask, one pipeline: :meth:`predict` gives :class:`~genre_detect.prediction.Prediction` objects,
     calling the detector gives transformers-pipeline dicts (:meth:`__call__`), and :meth:`estimator` gives a
