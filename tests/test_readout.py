@@ -6,8 +6,8 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from genre_detect.errors import UsageError  # noqa: E402
-from genre_detect.training import TrainingArguments, _build_classifier_class, check_readout  # noqa: E402
+from genre_detect.errors import UsageError
+from genre_detect.training import TrainingArguments, _build_classifier_class, check_readout
 
 
 def _tiny_encoder(layers: int = 3):
