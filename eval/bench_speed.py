@@ -520,7 +520,9 @@ def main(argv: list[str] | None = None) -> dict:
 
     ckpt, ckpt_note = torch_checkpoint(Path(args.checkpoint) if args.checkpoint else None, tmp)
     dirs = make_exports(ckpt, like.model_dir, tmp, args.variants)
-    dets = {name: Detector(d) for name, d in dirs.items()}  # each probes its own layout here
+    dets = {name: Detector(d) for name, d in dirs.items()}
+    for det in dets.values():
+        det.model.ensure_layout()  # each probes its own layout here (the runtime defers it to the first large job)
     if args.stride:
         for d in (like, *dets.values()):
             d.settings.stride = args.stride

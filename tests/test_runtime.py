@@ -53,31 +53,51 @@ def test_candidate_layouts_use_every_core(cores, expected):
     assert all(x.lanes * x.threads == cores for x in got)
 
 
+def _probed(path, **kwargs):
+    """A model whose owed layout probe has run (the runtime defers it to the first large job)."""
+    model = OnnxModel(path, **kwargs)
+    model.ensure_layout()
+    return model
+
+
+def test_the_probe_waits_for_a_job_worth_measuring(tiny_model_dir, cache_dir):
+    from genre_detect.runtime import PROBE_AFTER_WINDOWS
+
+    model = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    assert model.layout_source == "default (probe pending)" and model.layout == Layout(2, 1)
+    small = model.run_batches([[w] for w in _windows(2)])
+    assert model.layout_source == "default (probe pending)" and not layout_cache_file().exists()
+    big = model.run_batches([[w] for w in _windows(PROBE_AFTER_WINDOWS)])
+    assert model.layout_source == "probe" and layout_cache_file().exists()
+    assert np.array_equal(np.concatenate(small), np.concatenate(big)[:2])  # same scores before and after
+    assert OnnxModel(tiny_model_dir / "model.onnx", threads=2).layout_source == "cache"
+
+
 def test_probe_runs_once_then_the_cache_decides(tiny_model_dir, cache_dir):
-    first = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    first = _probed(tiny_model_dir / "model.onnx", threads=2)
     assert first.layout_source == "probe"
     assert set(first.probe) == {str(x) for x in candidate_layouts(2)} and min(first.probe.values()) > 0
     entry = next(iter(json.loads(layout_cache_file().read_text(encoding="utf-8")).values()))
     assert Layout(entry["lanes"], entry["threads"]) == first.layout
     assert entry["window"] == 64 and entry["batch"] == 1  # the shape the Detector feeds this model
 
-    again = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    again = _probed(tiny_model_dir / "model.onnx", threads=2)
     assert again.layout_source == "cache" and again.layout == first.layout and again.probe == first.probe
 
 
 def test_the_cached_layout_is_the_one_used(tiny_model_dir, cache_dir):
-    OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    _probed(tiny_model_dir / "model.onnx", threads=2)
     data = json.loads(layout_cache_file().read_text(encoding="utf-8"))
     for forced in candidate_layouts(2):
         for entry in data.values():
             entry["lanes"], entry["threads"] = forced.lanes, forced.threads
         layout_cache_file().write_text(json.dumps(data), encoding="utf-8")
-        model = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+        model = _probed(tiny_model_dir / "model.onnx", threads=2)
         assert model.layout == forced and (model.lanes, model.threads) == (forced.lanes, forced.threads)
 
 
 def test_another_model_or_cpu_probes_again(tiny_model_dir, cache_dir, tmp_path, monkeypatch):
-    OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    _probed(tiny_model_dir / "model.onnx", threads=2)
     import onnx
 
     other = tmp_path / "other"
@@ -85,10 +105,10 @@ def test_another_model_or_cpu_probes_again(tiny_model_dir, cache_dir, tmp_path, 
     model = onnx.load(str(other / "model.onnx"))
     model.metadata_props.add(key="note", value="same graph, other bytes")
     onnx.save(model, str(other / "model.onnx"))
-    assert OnnxModel(other / "model.onnx", threads=2).layout_source == "probe"
+    assert _probed(other / "model.onnx", threads=2).layout_source == "probe"
     monkeypatch.setattr(runtime, "cpu_info", lambda: CpuInfo("Another CPU", ("avx2",), ("AVX2",), 2))
-    assert OnnxModel(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
-    assert OnnxModel(tiny_model_dir / "model.onnx", threads=3).layout_source == "probe"  # thread count is keyed
+    assert _probed(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
+    assert _probed(tiny_model_dir / "model.onnx", threads=3).layout_source == "probe"  # thread count is keyed
     assert len(json.loads(layout_cache_file().read_text(encoding="utf-8"))) >= 3
 
 
@@ -110,12 +130,12 @@ def test_given_env_and_disabled_layouts_skip_the_probe(tiny_model_dir, cache_dir
 def test_a_broken_or_unwritable_cache_is_not_an_error(tiny_model_dir, cache_dir, monkeypatch, tmp_path):
     layout_cache_file().parent.mkdir(parents=True)
     layout_cache_file().write_text("{not json", encoding="utf-8")
-    assert OnnxModel(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
-    assert OnnxModel(tiny_model_dir / "model.onnx", threads=2).layout_source == "cache"  # rewritten whole
+    assert _probed(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
+    assert _probed(tiny_model_dir / "model.onnx", threads=2).layout_source == "cache"  # rewritten whole
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("GENRE_DETECT_CACHE", str(blocker / "sub"))  # cannot be created
-    assert OnnxModel(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
+    assert _probed(tiny_model_dir / "model.onnx", threads=2).layout_source == "probe"
 
 
 def test_a_failing_probe_falls_back_to_one_lane_per_core(tiny_model_dir, cache_dir, monkeypatch):
@@ -123,7 +143,7 @@ def test_a_failing_probe_falls_back_to_one_lane_per_core(tiny_model_dir, cache_d
         raise RuntimeError("kernel refused the probe shape")
 
     monkeypatch.setattr(OnnxModel, "_run_probe", boom)
-    m = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
+    m = _probed(tiny_model_dir / "model.onnx", threads=2)
     assert (m.layout, m.layout_source) == (Layout(2, 1), "default (probe failed)")
     assert m.logits(_windows(1)).shape == (1, 3)
 

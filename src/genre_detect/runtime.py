@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ PROBE_VERSION = 2  # bump when the probe changes what it measures: old cache ent
 # export recipe 2 and later. Older models keep ONNX Runtime's defaults, so that their scores stay bit for bit.
 DISABLED_OPTIMIZERS = ["SkipLayerNormFusion"]
 EXPORT_METADATA_KEY = "genre_detect.export"  # written by genre_detect.export
+PROBE_AFTER_WINDOWS = 16  # a job this large (or ensure_layout()) runs an owed probe; smaller ones never wait for it
 PROBE_BUDGET_S = 0.5  # time spent measuring, after the sessions are built; every candidate gets at least one pass
 
 
@@ -177,11 +179,12 @@ class OnnxModel:
     The cores are used in a *layout*: ``lanes`` batches run at once through one shared session, each over
     ``threads`` intra-op threads (``lanes x threads`` = the cores). For one 256-token window at a time, every core
     its own lane scored about 1.4x the windows per second of one lane over two threads on an AVX-512 VNNI machine of
-    this project, but that depends on the CPU. So unless ``lanes`` (or ``GENRE_DETECT_LANES``) is given, the first
-    load of a model on a machine runs a short probe (each of :func:`candidate_layouts` on a few full windows,
-    interleaved, best of the passes; a few hundred ms) and caches the winner in :func:`layout_cache_file`, keyed by
-    the CPU model and flags, the thread count, the ONNX Runtime version and the model file's sha256. Later loads
-    read the cache. ``GENRE_DETECT_PROBE=0`` skips the probe (every core its own lane).
+    this project, but that depends on the CPU. So unless ``lanes`` (or ``GENRE_DETECT_LANES``) is given, a model
+    on a machine without a cached layout starts with every core its own lane and, at its first job of
+    :data:`PROBE_AFTER_WINDOWS` windows or more (or at :meth:`ensure_layout`), runs a short probe (each of
+    :func:`candidate_layouts` on a few full windows, interleaved, best of the passes; a few hundred ms) and caches the
+    winner in :func:`layout_cache_file`, keyed by the CPU model and flags, the thread count, the ONNX Runtime version
+    and the model file's sha256. Later loads read the cache; a one-file ``predict`` never waits for a probe. ``GENRE_DETECT_PROBE=0`` skips the probe (every core its own lane).
 
     Scores never depend on the layout: every batch runs alone through the graph, and the kernels split work over
     threads without changing any sum's order (the tests compare every layout bit for bit).
@@ -217,12 +220,34 @@ class OnnxModel:
         self._pool_pid = 0
         self.input_names: set[str] = set()
         self.disabled_optimizers = DISABLED_OPTIMIZERS if export_recipe(self.path) >= 2 else []
+        self._probe_threads = 0  # > 0 while the probe is owed: it runs at the first job worth measuring
+        self._probe_lock = threading.Lock()
         if layout is None:
-            layout, source = self._choose_layout(threads)
+            cached = self._cached_layout(threads)
+            if cached is None:
+                # No cached layout for this machine: start in the old layout (every core its own lane) and probe
+                # when a job of PROBE_AFTER_WINDOWS windows or more comes, so that a one-file ``predict`` never pays
+                # for it. Scores do not depend on the layout.
+                layout, source = Layout(threads, 1), "default (probe pending)"
+                self.session = self._session(1)
+                self._probe_threads = threads
+            else:
+                layout, source = cached
         else:
             self.session = self._session(layout.threads)
         self.layout, self.layout_source = layout, source
         self.lanes, self.threads = layout.lanes, layout.threads
+
+    def ensure_layout(self) -> Layout:
+        """Run the owed layout probe now (if any) and return the layout in use."""
+        if self._probe_threads:
+            with self._probe_lock:
+                if self._probe_threads:
+                    layout, source = self._choose_layout(self._probe_threads)
+                    self.layout, self.layout_source = layout, source
+                    self.lanes, self.threads = layout.lanes, layout.threads
+                    self._probe_threads = 0
+        return self.layout
 
     # -- sessions and the layout probe ----------------------------------------------------------------------
     def _session(self, intra_threads: int):
@@ -241,23 +266,37 @@ class OnnxModel:
         self.input_names = {i.name for i in session.get_inputs()}
         return session
 
-    def _choose_layout(self, threads: int) -> tuple[Layout, str]:
-        """The cached layout for this CPU and model, else the probe's winner (then cached)."""
+    def _cache_key(self, threads: int) -> str:
         import onnxruntime as ort
 
         cpu = cpu_info()
-        window, batch, vocab = _probe_shape(self.path.parent)
+        window, batch, _ = _probe_shape(self.path.parent)
         key_parts = [PROBE_VERSION, cpu.model, list(cpu.flags), threads, ort.__version__, _model_digest(self.path),
                      window, batch]
-        key = hashlib.sha256(json.dumps(key_parts).encode()).hexdigest()[:24]
-        cache = layout_cache_file()
-        hit = _read_cache(cache).get(key)
+        return hashlib.sha256(json.dumps(key_parts).encode()).hexdigest()[:24]
+
+    def _cached_layout(self, threads: int) -> tuple[Layout, str] | None:
+        """The cached layout for this CPU, thread count and model (its session built), or None."""
+        hit = _read_cache(layout_cache_file()).get(self._cache_key(threads))
         if isinstance(hit, dict) and isinstance(hit.get("lanes"), int) and isinstance(hit.get("threads"), int):
             layout = Layout(hit["lanes"], hit["threads"])
             if layout in candidate_layouts(threads):
                 self.session = self._session(layout.threads)
                 self.probe = {k: float(v) for k, v in hit.get("windows_s", {}).items()}
                 return layout, "cache"
+        return None
+
+    def _choose_layout(self, threads: int) -> tuple[Layout, str]:
+        """The cached layout for this CPU and model, else the probe's winner (then cached)."""
+        import onnxruntime as ort
+
+        cached = self._cached_layout(threads)
+        if cached is not None:
+            return cached
+        cpu = cpu_info()
+        window, batch, vocab = _probe_shape(self.path.parent)
+        key = self._cache_key(threads)
+        cache = layout_cache_file()
         ids = (np.arange(batch * window, dtype=np.int64).reshape(batch, window) % (vocab - 1)) + 1
         try:
             layout, rates, session = self._run_probe(candidate_layouts(threads), ids)
@@ -316,6 +355,8 @@ class OnnxModel:
     def run_batches(self, batches: list[list[np.ndarray]],
                     done: Callable[[int], None] | None = None) -> list[np.ndarray]:
         """Logits for each batch, ``self.lanes`` batches at a time; ``done(n)`` after each batch of n windows."""
+        if self._probe_threads and sum(len(b) for b in batches) >= PROBE_AFTER_WINDOWS:
+            self.ensure_layout()
         if self.lanes == 1 or len(batches) == 1:
             results = map(self.logits, batches)
         else:
