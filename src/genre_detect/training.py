@@ -133,6 +133,10 @@ class TrainingArguments:
     unlabelled_sources: list[str] = field(default_factory=list)
     unlabelled_windows: int = 0
 
+    def __post_init__(self) -> None:
+        # Checked before any data is read; the layer count is checked against the base model when it is loaded.
+        check_readout(self.readout)
+
     @classmethod
     def from_file(cls, path: str | None = None, overrides: list[str] | None = None) -> "TrainingArguments":
         raw: dict = {}
@@ -244,14 +248,15 @@ def _build_classifier_class():
     return GenreClassifier
 
 
-def check_readout(readout: str, num_layers: int) -> str:
-    """Validate a ``readout`` setting (``last``, ``mix`` or ``layer:K`` with 1 <= K <= num_layers)."""
+def check_readout(readout: str, num_layers: int | None = None) -> str:
+    """Validate a ``readout`` setting (``last``, ``mix`` or ``layer:K`` with 1 <= K <= num_layers when known)."""
     if readout in ("last", "mix"):
         return readout
-    if readout.startswith("layer:") and readout[6:].isdigit() and 1 <= int(readout[6:]) <= num_layers:
+    k = readout[6:] if isinstance(readout, str) and readout.startswith("layer:") else ""
+    if k.isdigit() and 1 <= int(k) <= (num_layers or int(k)):
         return readout
-    raise UsageError("E300", f"readout must be 'last', 'mix' or 'layer:K' with 1 <= K <= {num_layers}, "
-                             f"not {readout!r}")
+    bound = f"1 <= K <= {num_layers}" if num_layers else "K >= 1"
+    raise UsageError("E300", f"readout must be 'last', 'mix' or 'layer:K' with {bound}, not {readout!r}")
 
 
 def load_checkpoint(path: str | Path):
