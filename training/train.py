@@ -140,12 +140,12 @@ def main() -> None:
     register_info = None
     if args.calib_writers:
         # Register-aware satire bias: the calibration fold plus the pairs of writers held out of training.
-        from genre_detect.written import load_written_pairs
+        from genre_detect.training import written_documents
 
-        written = load_written_pairs(args.written_dir, args.calib_writers)
-        w_logits = doc_window_logits(det, [t.text for t in written])
+        written = written_documents(args.written_dir, args.calib_writers)  # parody -> satire, twin -> opinion
+        w_logits = doc_window_logits(det, [d.text for d in written])
         w_pooled = np.stack([pool_logits(w, cal.pooling, cal.sharpness, det.satire_index) for w in w_logits])
-        w_genres = np.array([GENRES.index("satire" if t.label == "satire" else "opinion") for t in written])
+        w_genres = np.array([GENRES.index(d.genre) for d in written])
         settings.register_bias = fit_register_bias(np.concatenate([pooled, w_pooled]),
                                                    np.concatenate([calib_genres, w_genres]), temperature, bias,
                                                    det.satire_index)

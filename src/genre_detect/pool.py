@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["calibrate", "pool_logits", "register_offsets", "satire_margin", "softmax"]
+__all__ = ["calibrate", "pool_logits", "register_of", "register_offsets", "satire_margin", "softmax"]
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -43,17 +43,19 @@ def calibrate(logits: np.ndarray, temperature: float, bias: list[float] | np.nda
     return softmax(z)
 
 
-def register_offsets(z: np.ndarray, register_bias: list[float] | np.ndarray, satire_index: int) -> np.ndarray:
-    """The register term of :func:`calibrate`: ``register_bias[r]`` on the satire column, where ``r`` is the
-    argmax of the non-satire columns of ``z``."""
+def register_of(z: np.ndarray, satire_index: int) -> np.ndarray:
+    """The register each row of ``z`` is read as: the index of its largest non-satire column."""
     z = np.asarray(z, dtype=np.float64)
     n = z.shape[-1]
-    sat = satire_index % n
-    rb = np.asarray(register_bias, dtype=np.float64)
-    masked = np.where(np.arange(n) == sat, -np.inf, z)
-    register = masked.argmax(axis=-1)
+    return np.where(np.arange(n) == satire_index % n, -np.inf, z).argmax(axis=-1)
+
+
+def register_offsets(z: np.ndarray, register_bias: list[float] | np.ndarray, satire_index: int) -> np.ndarray:
+    """The register term of :func:`calibrate`: ``register_bias[r]`` on the satire column, where ``r`` is
+    :func:`register_of` the row."""
+    z = np.asarray(z, dtype=np.float64)
     out = np.zeros_like(z)
-    out[..., sat] = rb[register]
+    out[..., satire_index % z.shape[-1]] = np.asarray(register_bias, dtype=np.float64)[register_of(z, satire_index)]
     return out
 
 
