@@ -220,6 +220,7 @@ class OnnxModel:
         self._pool_pid = 0
         self.input_names: set[str] = set()
         self.disabled_optimizers = DISABLED_OPTIMIZERS if export_recipe(self.path) >= 2 else []
+        self._keys: dict[int, str] = {}
         self._probe_threads = 0  # > 0 while the probe is owed: it runs at the first job worth measuring
         self._probe_lock = threading.Lock()
         if layout is None:
@@ -267,6 +268,12 @@ class OnnxModel:
         return session
 
     def _cache_key(self, threads: int) -> str:
+        """The layout cache's key for this model and ``threads``; computed once (it hashes the model file)."""
+        if threads not in self._keys:
+            self._keys[threads] = self._make_cache_key(threads)
+        return self._keys[threads]
+
+    def _make_cache_key(self, threads: int) -> str:
         import onnxruntime as ort
 
         cpu = cpu_info()
