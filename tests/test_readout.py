@@ -97,3 +97,48 @@ def test_train_script_reports_a_bad_setting_in_one_line():
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines()[-1].startswith("error: E300 readout must be")
     assert "Traceback" not in proc.stderr
+
+
+def test_adversary_reverses_the_gradient_into_the_encoder():
+    """The adversary's own weights descend its loss; what flows back into the pooled vector is negated and scaled."""
+    from genre_detect.training import _build_adversary
+
+    torch.manual_seed(0)
+    adv = _build_adversary(hidden=16, num_genres=3, num_domains=4)
+    pooled = torch.randn(5, 16, requires_grad=True)
+    genres = torch.tensor([0, 1, 2, 0, 1])
+    target = torch.tensor([0, 1, 2, 3, 0])
+    loss = torch.nn.functional.cross_entropy(adv(pooled, genres, 0.5), target)
+    reversed_grad, = torch.autograd.grad(loss, pooled)
+    # The same head without reversal: plain gradient.
+    plain = pooled.detach().clone().requires_grad_(True)
+    onehot = torch.nn.functional.one_hot(genres, 3).float()
+    loss2 = torch.nn.functional.cross_entropy(adv.net(torch.cat([plain, onehot], -1)), target)
+    plain_grad, = torch.autograd.grad(loss2, plain)
+    assert torch.allclose(reversed_grad, -0.5 * plain_grad, atol=1e-6)
+    assert plain_grad.abs().sum() > 0
+
+
+def test_classifier_can_return_its_pooled_vector():
+    model = _build_classifier_class()(_tiny_encoder(), 3).eval()
+    ids, mask = _batch()
+    with torch.no_grad():
+        logits, pooled = model(ids, mask, return_pooled=True)
+        assert torch.allclose(logits, model(ids, mask))
+    assert pooled.shape == (2, 16)
+
+
+@pytest.mark.parametrize("bad", [{"adversary": "outlet"}, {"adversary_weight": -1.0}])
+def test_bad_adversary_setting_is_a_coded_error(bad):
+    with pytest.raises(UsageError) as info:
+        TrainingArguments(**bad)
+    assert info.value.code == "E300"
+
+
+def test_adversary_domain_is_the_source_or_the_publisher():
+    from genre_detect.data import Document
+    from genre_detect.training import adversary_domain
+
+    doc = Document("x", "text", "satire", "parody", "parody:pen0:someone")
+    assert adversary_domain(doc, "source") == "parody"
+    assert adversary_domain(doc, "publisher") == "parody:pen0:someone"

@@ -80,6 +80,14 @@ class TrainingArguments:
         calib_writers: hand-written writers held out of training whose pairs join the calibration fold for the
             register-aware satire bias (:func:`genre_detect.calibrate.fit_register_bias`); never a dev/test writer
             and never a training writer.
+        adversary: route 3 of issue 13, register- and outlet-invariant training. ``none``, ``source`` (the data set a
+            window came from: era, format and register travel with it; the synthetic parody and written pairs are
+            sources of their own, so within satire this is register) or ``publisher``. An adversary head reads the
+            pooled window through a gradient-reversal layer together with the window's gold genre, so that only what
+            the genre does not already say about the source is removed (a conditional adversary; McHardy, Adel and
+            Klinger 2019 used an unconditional one against the publication). The head is not part of the model.
+        adversary_weight: the largest gradient-reversal factor; it ramps from 0 as ``2 / (1 + exp(-10 p)) - 1`` over
+            training progress ``p`` (Ganin and Lempitsky 2015).
         bf16: bfloat16 autocast on CPU (about 1.5x faster here, same accuracy in our runs).
         threads: torch threads.
         limit_docs: keep only this many training documents (for tests and smoke runs).
@@ -122,6 +130,8 @@ class TrainingArguments:
     mask_names: bool = False
     readout: str = "last"
     calib_writers: list[str] = field(default_factory=list)
+    adversary: str = "none"
+    adversary_weight: float = 0.3
     bf16: bool = True
     threads: int = 2
     limit_docs: int | None = None
@@ -136,6 +146,10 @@ class TrainingArguments:
     def __post_init__(self) -> None:
         # Checked before any data is read; the layer count is checked against the base model when it is loaded.
         check_readout(self.readout)
+        if self.adversary not in ADVERSARY_TARGETS:
+            raise UsageError("E300", f"adversary must be one of {', '.join(ADVERSARY_TARGETS)}, not {self.adversary!r}")
+        if not 0.0 <= float(self.adversary_weight) <= 10.0:
+            raise UsageError("E300", f"adversary_weight must be in [0, 10], not {self.adversary_weight!r}")
 
     @classmethod
     def from_file(cls, path: str | None = None, overrides: list[str] | None = None) -> "TrainingArguments":
@@ -156,6 +170,14 @@ class TrainingArguments:
         if unknown:
             raise UsageError("E300", f"unknown training settings: {', '.join(sorted(unknown))}")
         return cls(**raw)
+
+
+ADVERSARY_TARGETS = ("none", "source", "publisher")
+
+
+def adversary_domain(doc: Document, target: str) -> str:
+    """What the adversary tries to read off a window of ``doc``: its data set or its publisher."""
+    return doc.source if target == "source" else doc.publisher
 
 
 def base_model_path(given: str | None = None) -> Path:
@@ -199,7 +221,7 @@ def _build_classifier_class():
             if readout == "mix":
                 self.layer_weights = torch.nn.Parameter(torch.zeros(encoder.config.num_hidden_layers))
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids, attention_mask, return_pooled: bool = False):
             if self.readout == "mix":
                 out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True)
                 stacked = torch.stack(out.hidden_states[1:], dim=0)        # (layers, batch, seq, hidden)
@@ -209,7 +231,8 @@ def _build_classifier_class():
                 hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-            return self.head(self.dropout(pooled))
+            logits = self.head(self.dropout(pooled))
+            return (logits, pooled) if return_pooled else logits
 
         @classmethod
         def from_base(cls, path: Path, num_labels: int, readout: str = "last") -> "GenreClassifier":
@@ -401,6 +424,34 @@ def sample_windows(items: list[_Tokenised], args: TrainingArguments, rng: random
     return out
 
 
+def _build_adversary(hidden: int, num_genres: int, num_domains: int):
+    """Gradient reversal and a small head that guesses a window's domain from its pooled vector and gold genre."""
+    torch = require("torch", "train")
+
+    class _Reverse(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, factor):
+            ctx.factor = factor
+            return x.view_as(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            return -ctx.factor * grad, None
+
+    class Adversary(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.num_genres = num_genres
+            self.net = torch.nn.Sequential(torch.nn.Linear(hidden + num_genres, 256), torch.nn.ReLU(),
+                                           torch.nn.Linear(256, num_domains))
+
+        def forward(self, pooled, genres, factor: float):
+            onehot = torch.nn.functional.one_hot(genres, self.num_genres).to(pooled.dtype)
+            return self.net(torch.cat([_Reverse.apply(pooled, factor), onehot], dim=-1))
+
+    return Adversary()
+
+
 def _batches(windows, batch_size: int, rng: random.Random):
     # Bucket by length inside shuffled chunks: far less padding, still random order.
     chunk = batch_size * 32
@@ -481,7 +532,19 @@ def train(args: TrainingArguments) -> Path:
         model.to(device)
         _log(f"device: {device}")
     rng = random.Random(args.seed)
-    first = sample_windows(items, args, rng, cls_id, sep_id, with_spans=distiller is not None)
+    # The adversary needs each window's document; the windows and random draws are the same as without it.
+    spans = distiller is not None or args.adversary != "none"
+    first = sample_windows(items, args, rng, cls_id, sep_id, with_spans=spans)
+    adversary, domains = None, {}
+    if args.adversary != "none":
+        names = sorted({adversary_domain(it.doc, args.adversary) for it in items})
+        domains = {n: i for i, n in enumerate(names)}
+        adversary = _build_adversary(model.encoder.config.hidden_size, len(GENRES), len(names))
+        adversary.train()
+        if device.type != "cpu":
+            adversary.to(device)
+        _log(f"adversary on {args.adversary} ({len(names)} domains), gradient reversal up to "
+             f"{args.adversary_weight}")
     steps_per_epoch = math.ceil(len(first) / args.batch_size)
     if distiller is not None:
         # Unlabelled windows come from their own random stream, so the labelled ones match the plain recipe's.
@@ -495,6 +558,8 @@ def train(args: TrainingArguments) -> Path:
          "weight_decay": args.weight_decay},
         {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
     ]
+    if adversary is not None:
+        params.append({"params": list(adversary.parameters()), "weight_decay": args.weight_decay})
     opt = torch.optim.AdamW(params, lr=args.learning_rate)
     warm = max(1, int(total * args.warmup_ratio))
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -508,11 +573,11 @@ def train(args: TrainingArguments) -> Path:
     step, t0 = 0, time.time()
     history = []
     for epoch in range(args.epochs):
-        windows = first if epoch == 0 else sample_windows(items, args, rng, cls_id, sep_id,
-                                                          with_spans=distiller is not None)
+        windows = first if epoch == 0 else sample_windows(items, args, rng, cls_id, sep_id, with_spans=spans)
         if distiller is not None:
             windows = distiller.add_unlabelled(windows, pool, cls_id, sep_id, rng_unlabelled)
         run_loss, seen = 0.0, 0
+        adv_run, adv_seen = 0.0, 0
         for batch in _batches(windows, args.batch_size, rng):
             longest = max(len(w) for w, _ in batch)
             ids = torch.zeros((len(batch), longest), dtype=torch.long)
@@ -524,23 +589,44 @@ def train(args: TrainingArguments) -> Path:
             if device.type != "cpu":
                 ids, mask, labels = ids.to(device), mask.to(device), labels.to(device)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
-                logits = model(ids, mask)
+                if adversary is None:
+                    logits = model(ids, mask)
+                else:
+                    logits, pooled = model(ids, mask, return_pooled=True)
             if distiller is None:
                 loss = loss_fn(logits.float(), labels)
             else:
                 loss = distiller.loss(loss_fn, logits.float(), labels, batch)
+            if adversary is not None:
+                progress = step / max(1, total)
+                factor = args.adversary_weight * (2.0 / (1.0 + math.exp(-10.0 * progress)) - 1.0)
+                # Unlabelled (distillation) windows have no gold genre: they are left out of the adversary's loss.
+                keep = [i for i, (_, g) in enumerate(batch) if g >= 0]
+                if keep:
+                    target = torch.tensor([domains.get(adversary_domain(batch[i][0].item.doc, args.adversary), 0)
+                                           for i in keep], device=pooled.device)
+                    index = torch.tensor(keep, device=pooled.device)
+                    adv_logits = adversary(pooled.float()[index], labels[index], factor)
+                    adv_loss = torch.nn.functional.cross_entropy(adv_logits, target)
+                    loss = loss + adv_loss
+                    adv_run += adv_loss.item() * len(keep)
+                    adv_seen += len(keep)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             sched.step()
             opt.zero_grad(set_to_none=True)
             step += 1
-            run_loss += loss.item() * len(batch)
+            run_loss += (loss.item() - (adv_loss.item() if adversary is not None and keep else 0.0)) * len(batch)
             seen += len(batch)
             if step % 25 == 0 or step == total:
-                _log(f"epoch {epoch + 1} step {step}/{total} loss {run_loss / seen:.4f} "
+                adv = f" adversary {adv_run / adv_seen:.4f}" if adv_seen else ""
+                _log(f"epoch {epoch + 1} step {step}/{total} loss {run_loss / seen:.4f}{adv} "
                      f"({time.time() - t0:.0f}s)")
-        history.append({"epoch": epoch + 1, "loss": run_loss / max(seen, 1), "windows": len(windows)})
+        entry = {"epoch": epoch + 1, "loss": run_loss / max(seen, 1), "windows": len(windows)}
+        if adv_seen:
+            entry["adversary_loss"] = adv_run / adv_seen
+        history.append(entry)
 
     out = Path(args.output_dir) / "checkpoint"
     model.eval()
