@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from genre_detect import Detector
-from genre_detect.data import default_data_dir
 from genre_detect.explain import explain_details
+from genre_detect.training.data import default_data_dir
 
 WORDS = 1500
 

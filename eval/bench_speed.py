@@ -123,7 +123,7 @@ def ort_matmul_gflops(m: int, k: int, n: int, threads: int, repeats: int = 10, i
         initializer=[numpy_helper.from_array(w, "w")])
     data = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
     if int8:
-        from genre_detect.export import quantize_int8
+        from genre_detect.training.export import quantize_int8
 
         with tempfile.TemporaryDirectory() as tmp:
             Path(tmp, "fp32.onnx").write_bytes(data)
@@ -174,7 +174,7 @@ def torch_checkpoint(checkpoint: Path | None, tmp: Path) -> tuple[Path, str]:
     speed does not depend on the weights' values)."""
     if checkpoint and (checkpoint / "model.safetensors").is_file():
         return checkpoint, f"trained checkpoint {checkpoint}"
-    from genre_detect.training import _build_classifier_class, base_model_path
+    from genre_detect.training.trainer import _build_classifier_class, base_model_path
 
     base = base_model_path()
     out = tmp / "base-checkpoint"
@@ -212,7 +212,7 @@ def torch_article_s(detector, model, article: str, repeats: int) -> float:
 def tfidf_articles_per_s(n_fit: int = 300, n_score: int = 200) -> tuple[float, str]:
     """Fit TF-IDF + logistic regression on ``n_fit`` texts, then time scoring ``n_score`` distinct articles."""
     try:
-        from genre_detect.baselines import TfidfBaseline, model_view
+        from genre_detect.evaluation.baselines import TfidfBaseline, model_view
     except ImportError:
         TfidfBaseline, model_view = None, None
     texts = [synth_article(random.Random(i).randint(50, 600), variant=i + 1) for i in range(n_fit)]
@@ -221,7 +221,7 @@ def tfidf_articles_per_s(n_fit: int = 300, n_score: int = 200) -> tuple[float, s
     if TfidfBaseline is not None:
         base = TfidfBaseline(min_df=1).fit(texts, labels)
         model_view.cache_clear()  # its text cache would otherwise turn repeats into look-ups
-        source = "genre_detect.baselines.TfidfBaseline"
+        source = "genre_detect.evaluation.baselines.TfidfBaseline"
         score: Callable[[list[str]], object] = base.predict_proba
     else:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -251,7 +251,7 @@ def sweep(detector, windows: list[np.ndarray], repeats: int) -> None:
     """Windows/s of the int8 model by batch size, layout and ORT session options (each with the rest default)."""
     import onnxruntime as ort
 
-    from genre_detect.runtime import OnnxModel, candidate_layouts, default_threads
+    from genre_detect.pipeline.runtime import OnnxModel, candidate_layouts, default_threads
 
     print(f"\n## sweep: int8 windows/s (full windows), {detector.model_dir.name} export")
     for bs in (1, 4, 8, 16, 32, 64):
@@ -307,7 +307,7 @@ def batch_independence(detector, n: int = 300, shared_batch: int = 16) -> None:
 
 def _one_process(args: tuple) -> tuple[float, float, float]:
     path, windows, bs, repeats, barrier = args
-    from genre_detect.runtime import OnnxModel
+    from genre_detect.pipeline.runtime import OnnxModel
 
     model = OnnxModel(path, threads=1)
     model.logits(windows[:bs])
@@ -376,7 +376,7 @@ def make_exports(checkpoint: Path, like: Path, tmp: Path, variants: bool) -> dic
     import shutil
 
     from genre_detect import Detector
-    from genre_detect.export import export_onnx, fuse_onnx, quantize_static_int8, reexport_onnx
+    from genre_detect.training.export import export_onnx, fuse_onnx, quantize_static_int8, reexport_onnx
 
     plain = export_onnx(checkpoint, tmp / "plain.fp32.onnx")
     cfg = json.loads((checkpoint / "config.json").read_text(encoding="utf-8"))
@@ -480,10 +480,10 @@ def main(argv: list[str] | None = None) -> dict:
     import torch
 
     from genre_detect import Detector
-    from genre_detect.export import export_info
-    from genre_detect.machine import cpu_info, describe_cpu
-    from genre_detect.runtime import default_threads
+    from genre_detect.pipeline.machine import cpu_info, describe_cpu
+    from genre_detect.pipeline.runtime import default_threads
     from genre_detect.training import load_checkpoint
+    from genre_detect.training.export import export_info
 
     tmp_root = tempfile.TemporaryDirectory()
     tmp = Path(tmp_root.name)

@@ -26,8 +26,8 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train import binary_and_genre_metrics, evaluation_folds, score_fold
 
-from genre_detect import bootstrap
-from genre_detect.detector import Detector, default_model_dir
+from genre_detect.evaluation import bootstrap
+from genre_detect.pipeline.detector import Detector, default_model_dir
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
 
@@ -37,8 +37,8 @@ KEYS = ("binary_macro_f1", "satire_f1", "roc_auc", "genre_macro_f1", "ece")
 def paired_bootstrap(p_base: np.ndarray, p_cand: np.ndarray, genres: np.ndarray, t_base: float, t_cand: float,
                      boot: int = 1000, seed: int = 0) -> tuple[list[str], dict[str, dict]]:
     """Print the table of candidate-minus-baseline differences with 95% intervals from paired document resamples
-    (genre_detect.bootstrap.paired_bootstrap); return the metrics that are measurably worse (interval wholly on the
-    bad side: above 0 for ECE, below for the others) and both models' metrics on the whole fold
+    (genre_detect.evaluation.bootstrap.paired_bootstrap); return the metrics that are measurably worse (interval wholly
+    on the bad side: above 0 for ECE, below for the others) and both models' metrics on the whole fold
     (``{"baseline": ..., "candidate": ...}``)."""
     full = {"baseline": binary_and_genre_metrics(p_base, genres, t_base),
             "candidate": binary_and_genre_metrics(p_cand, genres, t_cand)}

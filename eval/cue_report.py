@@ -1,5 +1,5 @@
 """Write the cue report (JSON, Markdown, PNG) into eval/results/cues/: a thin wrapper over
-:func:`genre_detect.cue_report.cue_report`, which does the work and returns data.
+:func:`genre_detect.evaluation.cue_report.cue_report`, which does the work and returns data.
 
 Usage:
     python eval/cue_report.py                                 # shipped model, held-out (test) publishers
@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from genre_detect.cue_report import cue_report, write_cue_report
+from genre_detect.evaluation.cue_report import cue_report, write_cue_report
 
 
 def main() -> None:

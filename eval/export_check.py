@@ -35,10 +35,10 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train import doc_window_logits, evaluation_folds, score_fold
 
-from genre_detect.detector import Detector
 from genre_detect.errors import UsageError
-from genre_detect.export import export_info, reexport_onnx
+from genre_detect.pipeline.detector import Detector
 from genre_detect.training import TrainingArguments
+from genre_detect.training.export import export_info, reexport_onnx
 
 RECIPES: dict[str, dict] = {
     "old": {"fuse": False},
@@ -87,7 +87,7 @@ def static_qdq(fp32: Path, model_dir: Path, train_docs: list, det: Detector) -> 
     """Fuse all but attention, then static QDQ int8 calibrated on windows of the first training documents."""
     import random
 
-    from genre_detect.export import fuse_onnx, quantize_static_int8
+    from genre_detect.training.export import fuse_onnx, quantize_static_int8
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     docs = random.Random(0).sample(train_docs, min(len(train_docs), CALIBRATION_WINDOWS // 2))
@@ -100,7 +100,7 @@ def static_qdq(fp32: Path, model_dir: Path, train_docs: list, det: Detector) -> 
 
 def layouts_identical(model_dir: Path, texts: list[str]) -> dict[str, bool]:
     """Window logits of ``texts`` in every candidate layout, compared bit for bit with one thread."""
-    from genre_detect.runtime import candidate_layouts, default_threads
+    from genre_detect.pipeline.runtime import candidate_layouts, default_threads
 
     ref = Detector(model_dir, threads=1)
     wins = [w.ids for p in ref.prepare(texts) for w in p.windows]

@@ -2,13 +2,14 @@
 
 ``eval/data/register_pairs.jsonl`` holds ten short parodies of policy commentary and ten sincere analyses of the same
 topics, written for this project (not drawn from any data set, not from the seed documents, and not built from the
-templates in :mod:`genre_detect.parody`: they use other devices, such as statistics defined into success, circular
-remedies and deadpan literalism). No model is trained or tuned on them; they are a development check for models
-that claim to read parody in analytical register. Prints one line per text and a summary per model.
+templates in :mod:`genre_detect.training.parody`: they use other devices, such as statistics defined into success,
+circular remedies and deadpan literalism). No model is trained or tuned on them; they are a development check for
+models that claim to read parody in analytical register. Prints one line per text and a summary per model.
 
 With ``--writers`` it scores the hand-written pairs of those writers under ``training/data/written`` instead: the
 development writer chooses between models, the test writer confirms; neither is trained on. Loading, scoring and
-the summary are :mod:`genre_detect.written`'s (``training/card.py`` uses them for the model card); this script prints.
+the summary are :mod:`genre_detect.training.written`'s (``training/card.py`` uses them for the model card); this script
+prints.
 
 Usage:
     python eval/register_check.py                                         # the shipped model
@@ -22,8 +23,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from genre_detect.detector import Detector, default_model_dir
-from genre_detect.written import DEFAULT_WRITTEN_DIR, REGISTER_PAIRS, check, load_pairs, load_written_rows
+from genre_detect.pipeline.detector import Detector, default_model_dir
+from genre_detect.training.written import DEFAULT_WRITTEN_DIR, REGISTER_PAIRS, check, load_pairs, load_written_rows
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / REGISTER_PAIRS

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-from genre_detect.export import reexport_onnx
+from genre_detect.training.export import reexport_onnx
 
 
 def windows_per_s(path: Path, feeds: dict, disabled: list[str], runs: int = 15) -> tuple[float, np.ndarray]:

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from pyspark.sql import SparkSession
 
-    from genre_detect.detector import default_model_dir
+    from genre_detect.pipeline.detector import default_model_dir
 
     model_dir = str(Path(args.model or default_model_dir()).resolve())
     work = Path(tempfile.mkdtemp(prefix="spark-"))

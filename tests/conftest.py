@@ -47,9 +47,9 @@ def build_tiny_model(out_dir: Path, seed: int = 0) -> Path:
     import torch
     from transformers import BertConfig, BertModel
 
-    from genre_detect.export import export_model
     from genre_detect.settings import ModelSettings
-    from genre_detect.training import _build_classifier_class
+    from genre_detect.training.export import export_model
+    from genre_detect.training.trainer import _build_classifier_class
 
     torch.manual_seed(seed)
     ckpt = out_dir / "checkpoint"
@@ -112,7 +112,7 @@ def shared_data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_model_dir() -> Path:
-    from genre_detect.detector import DEFAULT_MODEL_NAME
+    from genre_detect.pipeline.detector import DEFAULT_MODEL_NAME
 
     return _need(REPO / "models" / DEFAULT_MODEL_NAME / "model.onnx", "shipped model").parent
 

@@ -8,7 +8,7 @@ import pytest
 
 from genre_detect import Detector
 from genre_detect.errors import InputError, UsageError
-from genre_detect.verdict import genre_for, genres_for
+from genre_detect.pipeline.verdict import genre_for, genres_for
 
 TEXTS = [
     "The minister said the plan would be ready after the talks.",
@@ -126,7 +126,7 @@ def test_cross_val_predict_without_training(tiny_detector):
 def test_estimator_by_model_dir_and_threshold(tiny_model_dir, tiny_detector):
     clf = Detector.load(tiny_model_dir).estimator(threshold=0.999)
     assert clf.predict(TEXTS).tolist() == [0] * len(TEXTS)
-    from genre_detect.estimator import SatireClassifier
+    from genre_detect.pipeline.estimator import SatireClassifier
 
     by_path = SatireClassifier(str(tiny_model_dir))
     assert np.allclose(by_path.predict_proba(TEXTS)[:, 1], tiny_detector.satire_proba(TEXTS))

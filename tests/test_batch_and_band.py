@@ -7,8 +7,8 @@ import pytest
 
 from genre_detect import Detector
 from genre_detect.errors import InputError, ModelError
-from genre_detect.prediction import ERROR_KEYS, PREDICTION_KEYS, Prediction, PredictionError
-from genre_detect.verdict import is_uncertain, uncertain_interval
+from genre_detect.pipeline.prediction import ERROR_KEYS, PREDICTION_KEYS, Prediction, PredictionError
+from genre_detect.pipeline.verdict import is_uncertain, uncertain_interval
 
 OK = "The minister said the plan would be ready after the talks."
 

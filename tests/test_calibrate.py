@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from genre_detect import Detector
-from genre_detect.calibrate import fit_temperature, fit_temperature_bias
 from genre_detect.errors import ModelError
-from genre_detect.pool import calibrate, softmax
+from genre_detect.pipeline.calibrate import fit_temperature, fit_temperature_bias
+from genre_detect.pipeline.pool import calibrate, softmax
 
 TEXT = "The committee said the report would be published after the hearing on Thursday."
 
@@ -82,7 +82,7 @@ def test_register_bias_moves_only_the_register_it_names():
 
 
 def test_fit_register_bias_recovers_a_register_offset():
-    from genre_detect.calibrate import fit_register_bias
+    from genre_detect.pipeline.calibrate import fit_register_bias
 
     rng = np.random.default_rng(1)
     z = rng.normal(scale=1.5, size=(6000, 3))
@@ -97,7 +97,7 @@ def test_fit_register_bias_recovers_a_register_offset():
 
 
 def test_fit_register_bias_leaves_a_register_without_both_kinds_alone():
-    from genre_detect.calibrate import fit_register_bias
+    from genre_detect.pipeline.calibrate import fit_register_bias
 
     z = np.array([[2.0, 0.0, 0.0], [1.0, 0.0, 0.5], [0.0, 2.0, 0.0], [0.0, 2.0, 1.0]])
     y = np.array([0, 0, 1, 2])

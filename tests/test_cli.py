@@ -63,7 +63,7 @@ def test_bad_inputs_are_reported_and_others_still_scored(model_env, tmp_path, ca
 
 
 def test_oversized_file_is_refused(model_env, tmp_path, capsys):
-    from genre_detect.inputs import MAX_BYTES
+    from genre_detect.pipeline.inputs import MAX_BYTES
 
     big = tmp_path / "big.txt"
     big.write_text("word " * (MAX_BYTES // 5 + 10), encoding="utf-8")

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from genre_detect.cue_report import cue_report, write_cue_report
+from genre_detect.evaluation.cue_report import cue_report, write_cue_report
 
 SATIRE = [
     "The experts met on Monday. “Honestly, I’m lost,” one said. The chair said it went well.",

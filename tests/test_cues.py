@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from genre_detect.cues import FAMILIES, REGISTRY, detect_cues
-from genre_detect.normalise import normalise
+from genre_detect.explain.cues import FAMILIES, REGISTRY, detect_cues
+from genre_detect.pipeline.normalise import normalise
 
 # family -> (satirical text, the span the family must report, a sincere text it must stay quiet on)
 EXAMPLES = {

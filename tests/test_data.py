@@ -1,7 +1,7 @@
 """Loaders over the real shared data (skipped without ../shared; .ci/run makes that skip a failure)."""
 
-from genre_detect.data import load_documents, publisher_split
-from genre_detect.normalise import normalise, strip_shortcuts
+from genre_detect.pipeline.normalise import normalise, strip_shortcuts
+from genre_detect.training.data import load_documents, publisher_split
 
 
 def test_loaders_map_genres_and_publishers(shared_data_dir):

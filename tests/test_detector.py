@@ -6,7 +6,7 @@ import pytest
 
 from genre_detect import Detector, Prediction
 from genre_detect.errors import InputError, ModelError
-from genre_detect.prediction import PREDICTION_KEYS
+from genre_detect.pipeline.prediction import PREDICTION_KEYS
 
 LONG = " ".join(["The minister said the plan would be ready after the talks."] * 60)
 
@@ -151,7 +151,7 @@ def test_int8_agrees_with_fp32(tmp_path):
     """Per-channel int8 quantisation keeps the labels of the fp32 export (tiny model, random texts)."""
     from conftest import build_tiny_model
 
-    from genre_detect.export import export_model
+    from genre_detect.training.export import export_model
 
     model_dir = build_tiny_model(tmp_path / "a", seed=3)
     fp32_dir = export_model(tmp_path / "a" / "checkpoint", tmp_path / "fp32", quantize=False)

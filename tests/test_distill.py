@@ -1,5 +1,5 @@
-"""Teacher and student (genre_detect.distill): special tokens from the tokenizer, the pinned teacher weights and
-their installer, and distillation with two tiny random models (a BERT student, an MPNet teacher with its own
+"""Teacher and student (genre_detect.training.distill): special tokens from the tokenizer, the pinned teacher weights
+and their installer, and distillation with two tiny random models (a BERT student, an MPNet teacher with its own
 tokenizer), offline and in seconds."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
-from genre_detect import distill, training
-from genre_detect.data import Document, publisher_split
 from genre_detect.errors import UsageError
-from genre_detect.training import TrainingArguments, _build_classifier_class, _tokenise, sample_windows
-from genre_detect.windows import load_tokenizer, special_token_ids
+from genre_detect.pipeline.windows import load_tokenizer, special_token_ids
+from genre_detect.training import distill, trainer
+from genre_detect.training.data import Document, publisher_split
+from genre_detect.training.trainer import TrainingArguments, _build_classifier_class, _tokenise, sample_windows
 
 REPO = Path(__file__).resolve().parents[1]
 _VOCAB = ("the minister said plan report policy analysis satire experts think tank senior fellow talks peace war "
@@ -99,7 +99,7 @@ def _args(tmp_path: Path, base: Path, **kw) -> TrainingArguments:
 
 @pytest.fixture()
 def fake_data(monkeypatch):
-    monkeypatch.setattr(training, "load_documents", lambda data_dir, sources: _docs())
+    monkeypatch.setattr(trainer, "load_documents", lambda data_dir, sources: _docs())
 
 
 # -- special tokens ---------------------------------------------------------------------------------------------
@@ -129,14 +129,14 @@ def test_check_weights_refuses_a_wrong_hash(tmp_path):
     good = hashlib.sha256(b"not the teacher").hexdigest()
     assert distill.check_weights(tmp_path, good) == good
     assert distill.expected_base_sha256("all-mpnet-base-v2") == distill.TEACHER_SHA256
-    assert distill.expected_base_sha256("all-MiniLM-L6-v2") == training.OFFICIAL_SHA256
+    assert distill.expected_base_sha256("all-MiniLM-L6-v2") == trainer.OFFICIAL_SHA256
     with pytest.raises(UsageError):
         distill.expected_base_sha256("bert-large")
 
 
 def test_training_checks_the_base_sha256_when_asked(tmp_path, student_base, fake_data):
     with pytest.raises(UsageError, match="expected the pinned " + "0" * 64):
-        training.train(_args(tmp_path, student_base, base_sha256="0" * 64))
+        trainer.train(_args(tmp_path, student_base, base_sha256="0" * 64))
 
 
 def test_settings_are_checked(tmp_path, student_base, teacher_ckpt, fake_data):
@@ -147,11 +147,11 @@ def test_settings_are_checked(tmp_path, student_base, teacher_ckpt, fake_data):
             distill.resolve_device("cuda")
     assert distill.resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
     with pytest.raises(UsageError, match="need distill_from"):
-        training.train(_args(tmp_path, student_base, unlabelled_sources=["pen0"], unlabelled_windows=5))
+        trainer.train(_args(tmp_path, student_base, unlabelled_sources=["pen0"], unlabelled_windows=5))
     with pytest.raises(UsageError, match="no teacher checkpoint"):
-        training.train(_args(tmp_path, student_base, distill_from=str(tmp_path / "none")))
+        trainer.train(_args(tmp_path, student_base, distill_from=str(tmp_path / "none")))
     with pytest.raises(UsageError, match="distill_weight"):
-        training.train(_args(tmp_path, student_base, distill_from=str(teacher_ckpt), distill_weight=1.5))
+        trainer.train(_args(tmp_path, student_base, distill_from=str(teacher_ckpt), distill_weight=1.5))
     # A run folder and its exported model/ both lead to the checkpoint.
     assert distill.resolve_teacher(teacher_ckpt.parent) == teacher_ckpt
     assert distill.resolve_teacher(teacher_ckpt.parent / "model") == teacher_ckpt
@@ -243,15 +243,15 @@ def test_default_training_builds_no_teacher_and_zero_weight_distillation_changes
         raise AssertionError("a plain run must not build a teacher")
 
     monkeypatch.setattr(distill, "Distiller", refuse)
-    plain = _weights(training.train(_args(tmp_path / "plain", student_base)))
+    plain = _weights(trainer.train(_args(tmp_path / "plain", student_base)))
     monkeypatch.setattr(distill, "Distiller", real)
     # The teacher reads every window, but with weight 0 and no unlabelled windows the student must train exactly as
     # the plain recipe does: same windows, same batches, same updates.
-    zero = _weights(training.train(_args(tmp_path / "zero", student_base, distill_from=str(teacher_ckpt),
+    zero = _weights(trainer.train(_args(tmp_path / "zero", student_base, distill_from=str(teacher_ckpt),
                                          distill_weight=0.0)))
     assert plain.keys() == zero.keys()
     assert all(torch.equal(plain[k], zero[k]) for k in plain)
-    half = _weights(training.train(_args(tmp_path / "half", student_base, distill_from=str(teacher_ckpt))))
+    half = _weights(trainer.train(_args(tmp_path / "half", student_base, distill_from=str(teacher_ckpt))))
     assert not all(torch.equal(plain[k], half[k]) for k in plain)
 
 
@@ -260,7 +260,7 @@ def test_distillation_with_unlabelled_windows_trains_and_saves(tmp_path, student
 
     args = _args(tmp_path, student_base, distill_from=str(teacher_ckpt), unlabelled_sources=["pen0"],
                  unlabelled_windows=6, epochs=2)
-    ckpt = training.train(args)
+    ckpt = trainer.train(args)
     run = json.loads((ckpt / "training_run.json").read_text())
     assert run["args"]["distill_from"] == str(teacher_ckpt)
     assert all(h["loss"] == h["loss"] and h["loss"] < 50 for h in run["history"])   # finite
@@ -270,7 +270,7 @@ def test_distillation_with_unlabelled_windows_trains_and_saves(tmp_path, student
     labelled = sample_windows(items, args, random.Random(args.seed), 2, 3)
     assert run["history"][0]["windows"] == len(labelled) + 6
     with pytest.raises(UsageError, match="no such documents"):
-        training.train(_args(tmp_path / "x", student_base, distill_from=str(teacher_ckpt),
+        trainer.train(_args(tmp_path / "x", student_base, distill_from=str(teacher_ckpt),
                              unlabelled_sources=["nowhere"], unlabelled_windows=3))
 
 

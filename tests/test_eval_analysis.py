@@ -14,9 +14,9 @@ import pytest
 
 from genre_detect import Detector
 from genre_detect.cli import main
-from genre_detect.evaluate import DOCUMENT_KEYS, compare, evaluate
-from genre_detect.fingerprint import write_fingerprint
-from genre_detect.prediction import PREDICTION_KEYS
+from genre_detect.evaluation.evaluate import DOCUMENT_KEYS, compare, evaluate
+from genre_detect.evaluation.fingerprint import write_fingerprint
+from genre_detect.pipeline.prediction import PREDICTION_KEYS
 
 WORDS = {"satire": ["area", "man", "local", "nation", "alleged", "possibly", "considering", "thinking", "seriously",
                     "suggesting"],
@@ -159,9 +159,9 @@ def test_predict_uncertain_band_flag(tiny_model_dir, tmp_path, capsys):
 
 def test_leaderboard_row_carries_its_provenance(tiny_detector, tiny_model_dir, tmp_path):
     """The citable row: the fine-tuned model's publisher/full scores, model and data hashes, seeds, versions."""
-    from genre_detect.benchmark import FINE_TUNED, BenchmarkConfig, BenchmarkResult, Run
-    from genre_detect.evaluate import LabelledSet
-    from genre_detect.leaderboard import file_sha256, write_results
+    from genre_detect.evaluation.benchmark import FINE_TUNED, BenchmarkConfig, BenchmarkResult, Run
+    from genre_detect.evaluation.evaluate import LabelledSet
+    from genre_detect.evaluation.leaderboard import file_sha256, write_results
 
     rows = _rows()
     data = tmp_path / "data"
@@ -189,7 +189,7 @@ def test_leaderboard_row_carries_its_provenance(tiny_detector, tiny_model_dir, t
     assert "model.onnx sha256" in paths["markdown"].read_text()
     # A changed data file changes its fingerprint.
     (data / "mine" / "data.jsonl").write_text("changed\n", encoding="utf-8")
-    from genre_detect.leaderboard import provenance
+    from genre_detect.evaluation.leaderboard import provenance
 
     assert provenance(bench)["data_sha256"]["mine"] != prov["data_sha256"]["mine"]
 
@@ -199,7 +199,7 @@ def test_progress_bars_on_a_terminal(monkeypatch):
     import io
     import sys
 
-    from genre_detect.commands import eval as eval_cmd
+    from genre_detect.cli import eval as eval_cmd
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

@@ -13,9 +13,9 @@ import random
 import numpy as np
 import pytest
 
-from genre_detect import metrics as M
 from genre_detect.errors import GenreDetectError
-from genre_detect.evaluate import LabelledSet, evaluate, first_words, load_labelled
+from genre_detect.evaluation import metrics as M
+from genre_detect.evaluation.evaluate import LabelledSet, evaluate, first_words, load_labelled
 
 SATIRE_WORDS = ["area", "man", "local", "nation", "alleged", "possibly", "considering", "thinking", "seriously",
                 "suggesting", "concession"]
@@ -178,7 +178,7 @@ def test_length_baseline_shows_the_length_shortcut(jsonl_file):
 
 
 def test_tfidf_baseline_and_fitted_object(jsonl_file):
-    from genre_detect.baselines import TfidfBaseline
+    from genre_detect.evaluation.baselines import TfidfBaseline
 
     ds = load_labelled(jsonl_file)
     model = TfidfBaseline(min_df=1).fit(ds.texts, ds.y)
@@ -188,7 +188,7 @@ def test_tfidf_baseline_and_fitted_object(jsonl_file):
 
 
 def test_baseline_errors(jsonl_file):
-    from genre_detect.baselines import LengthBaseline, make_baseline
+    from genre_detect.evaluation.baselines import LengthBaseline, make_baseline
 
     with pytest.raises(GenreDetectError, match="needs training data"):
         evaluate("tfidf", jsonl_file)
@@ -237,9 +237,9 @@ def test_bad_files_give_coded_errors(tmp_path, content, suffix, match):
 
 def test_documents_and_leaderboard_files(tmp_path):
     """The shared-data path end to end on synthetic Documents: results and every file of eval/results."""
-    from genre_detect.benchmark import BenchmarkConfig, BenchmarkResult, Run, baseline_training_sample
-    from genre_detect.data import Document
-    from genre_detect.leaderboard import write_results
+    from genre_detect.evaluation.benchmark import BenchmarkConfig, BenchmarkResult, Run, baseline_training_sample
+    from genre_detect.evaluation.leaderboard import write_results
+    from genre_detect.training.data import Document
 
     docs = [Document(f"d{i}", r["text"], "satire" if r["label"] == "satire" else "reporting", "synthetic",
                      r["source"]) for i, r in enumerate(_rows(40))]

@@ -11,8 +11,8 @@ from genre_detect import Prediction
 from genre_detect.cli import main
 from genre_detect.errors import UsageError
 from genre_detect.explain import RELIANCE_FLOOR, SpanDrop, explain, explain_details, reliance_note
-from genre_detect.normalise import normalise
-from genre_detect.prediction import PREDICTION_KEYS
+from genre_detect.pipeline.normalise import normalise
+from genre_detect.pipeline.prediction import PREDICTION_KEYS
 
 SATIRE = (
     "The minister said the plan was ready.  “Honestly, I’m gonna need a bigger budget!” she told reporters.\r\n\r\n"
@@ -157,7 +157,7 @@ def test_cli_explain_file_readable(model_env, tmp_path, capsys, monkeypatch):
 
 
 def test_no_color_env_turns_colour_off(monkeypatch):
-    from genre_detect.commands import explain as cmd
+    from genre_detect.cli import explain as cmd
 
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -169,7 +169,7 @@ def test_no_color_env_turns_colour_off(monkeypatch):
 
 
 def test_terminal_report_never_says_no_cues_without_passages():
-    from genre_detect.highlight import render_terminal
+    from genre_detect.explain.highlight import render_terminal
 
     d = {"id": "x", "label": "satire", "satire_probability": 0.9, "genre": "satire", "uncertain": False,
          "text": "First part here. Second part there.", "evidence": [], "cues": [], "reliance_floor": 0.01,

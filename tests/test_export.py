@@ -16,7 +16,7 @@ onnx = pytest.importorskip("onnx")
 import onnxruntime as ort
 
 from genre_detect.errors import ModelError
-from genre_detect.export import (
+from genre_detect.training.export import (
     EXPORT_RECIPE,
     export_info,
     export_model,
@@ -33,7 +33,7 @@ def _checkpoint(out: Path, readout: str, seed: int = 0) -> Path:
     from conftest import _tiny_tokenizer_json
     from tokenizers import Tokenizer
 
-    from genre_detect.training import _build_classifier_class
+    from genre_detect.training.trainer import _build_classifier_class
 
     torch.manual_seed(seed)
     ckpt = out / "checkpoint"
@@ -151,7 +151,7 @@ def test_a_wrong_layer_count_is_a_coded_error(exported, tmp_path):
 
 
 def test_a_fusion_that_changes_the_output_is_refused(exported, tmp_path, monkeypatch):
-    from genre_detect import export
+    from genre_detect.training import export
 
     _, plain, _, _, _, config = exported
     monkeypatch.setattr(export, "_max_logit_delta", lambda *a, **k: 0.5)
@@ -186,7 +186,7 @@ def test_skip_layer_norm_fusion_on_request_and_the_runtime_keeps_it_off(exported
     """The residual adds fuse into SkipLayerNormalization only when asked; the runtime does not fuse them at load."""
     import onnxruntime as ort
 
-    from genre_detect.runtime import DISABLED_OPTIMIZERS
+    from genre_detect.pipeline.runtime import DISABLED_OPTIMIZERS
 
     _, plain, fused, model_dir, _, config = exported
     stats = fuse_onnx(plain, tmp_path / "sln.onnx", config, skip_layer_norm=True)

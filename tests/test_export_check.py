@@ -23,8 +23,8 @@ def _script():
 @pytest.fixture()
 def tiny_run(tmp_path, tiny_model_dir):
     """A run directory as train.py leaves it: model.fp32.onnx next to model/."""
-    from genre_detect.export import export_model
     from genre_detect.settings import ModelSettings
+    from genre_detect.training.export import export_model
 
     run = tmp_path / "run"
     export_model(tiny_model_dir.parent / "checkpoint", run / "model", settings=ModelSettings(max_length=64, stride=48),
@@ -33,7 +33,7 @@ def tiny_run(tmp_path, tiny_model_dir):
 
 
 def test_every_recipe_is_compared_with_the_fp32_model(tiny_run, tmp_path, monkeypatch):
-    from genre_detect.data import Document
+    from genre_detect.training.data import Document
 
     script = _script()
     words = ["the", "minister", "said", "the", "plan", "would", "be", "ready", "after", "talks", "with", "experts"]

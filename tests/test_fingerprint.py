@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from genre_detect.errors import ModelError
-from genre_detect.fingerprint import FINGERPRINT_FILE, Fingerprint, shingle_hashes, write_fingerprint
+from genre_detect.evaluation.fingerprint import FINGERPRINT_FILE, Fingerprint, shingle_hashes, write_fingerprint
 
 # Texts written for this test: varied enough that no 8-word run repeats between them.
 TRAIN = [
@@ -64,7 +64,7 @@ def test_shipped_fingerprint_is_small_and_covers_the_training_fold(shipped_model
 
 def test_shipped_fingerprint_matches_its_training_fold(shipped_model_dir, shared_data_dir):
     """Rebuilt the way training draws it, the training fold is found in the file; the test fold is not."""
-    from genre_detect.fingerprint import training_texts
+    from genre_detect.evaluation.fingerprint import training_texts
     from genre_detect.training import TrainingArguments
 
     path = shipped_model_dir / FINGERPRINT_FILE
@@ -76,7 +76,7 @@ def test_shipped_fingerprint_matches_its_training_fold(shipped_model_dir, shared
     texts = training_texts(args)
     assert len(texts) == fp.meta["texts"]
     assert all(fp.overlaps(texts[::97]))
-    from genre_detect.data import load_documents, publisher_split
+    from genre_detect.training.data import load_documents, publisher_split
 
     test = [d.text for d in publisher_split(load_documents(str(shared_data_dir), args.sources),
                                             seed=args.seed)["test"] if d.source != "onion_or_not"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from genre_detect.data import Document
-from genre_detect.fold_cache import FoldLogits, doc_window_logits, fit_text
-from genre_detect.written import check, load_pairs, load_written_rows, summarise
+from genre_detect.evaluation.fold_cache import FoldLogits, doc_window_logits, fit_text
+from genre_detect.training.data import Document
+from genre_detect.training.written import check, load_pairs, load_written_rows, summarise
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = ["the minister said the plan was a report. " * 60, "Area man finds a study.", "officials announced talks."]

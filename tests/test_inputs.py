@@ -6,8 +6,8 @@ import json
 import pytest
 
 from genre_detect.cli import main
-from genre_detect.inputs import extract_main_text, looks_like_html, read_jsonl_records, read_paths
-from genre_detect.language import detect_language
+from genre_detect.pipeline.inputs import extract_main_text, looks_like_html, read_jsonl_records, read_paths
+from genre_detect.pipeline.language import detect_language
 
 PAGE = (
     "<!doctype html><html><head><title>Harbour</title><style>p{color:red}</style>"

@@ -1,4 +1,4 @@
-from genre_detect.normalise import normalise, strip_shortcuts
+from genre_detect.pipeline.normalise import normalise, strip_shortcuts
 
 
 def test_normalise_fixes_line_endings_controls_and_blanks():

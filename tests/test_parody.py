@@ -2,9 +2,9 @@ import random
 
 import pytest
 
-from genre_detect.cues import detect_cues
-from genre_detect.data import Document
-from genre_detect.parody import DEVICES, frame_fillers, parody_pair
+from genre_detect.explain.cues import detect_cues
+from genre_detect.training.data import Document
+from genre_detect.training.parody import DEVICES, frame_fillers, parody_pair
 
 # Invented analysis sentences (not from any data set): the frame both sides of a pair share.
 FRAME = [
@@ -73,7 +73,7 @@ def test_fillers_are_names_and_nouns_from_the_frame():
 
 
 def test_parody_documents_come_in_labelled_pairs_from_training_analyses_only():
-    from genre_detect.training import parody_documents
+    from genre_detect.training.trainer import parody_documents
 
     docs = [Document(f"a{i}", " ".join(FRAME), "opinion", "pen0", f"pen0:p{i}") for i in range(4)]
     docs.append(Document("s0", "A satire text that must not become a frame. " * 10, "satire", "golbeck2018", "g:x"))

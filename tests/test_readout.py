@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from genre_detect.errors import UsageError
-from genre_detect.training import TrainingArguments, _build_classifier_class, check_readout
+from genre_detect.training.trainer import TrainingArguments, _build_classifier_class, check_readout
 
 
 def _tiny_encoder(layers: int = 3):
@@ -101,7 +101,7 @@ def test_train_script_reports_a_bad_setting_in_one_line():
 
 def test_adversary_reverses_the_gradient_into_the_encoder():
     """The adversary's own weights descend its loss; what flows back into the pooled vector is negated and scaled."""
-    from genre_detect.training import _build_adversary
+    from genre_detect.training.trainer import _build_adversary
 
     torch.manual_seed(0)
     adv = _build_adversary(hidden=16, num_genres=3, num_domains=4)
@@ -136,8 +136,8 @@ def test_bad_adversary_setting_is_a_coded_error(bad):
 
 
 def test_adversary_domain_is_the_source_or_the_publisher():
-    from genre_detect.data import Document
-    from genre_detect.training import adversary_domain
+    from genre_detect.training.data import Document
+    from genre_detect.training.trainer import adversary_domain
 
     doc = Document("x", "text", "satire", "parody", "parody:pen0:someone")
     assert adversary_domain(doc, "source") == "parody"

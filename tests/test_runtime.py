@@ -8,9 +8,9 @@ import shutil
 import numpy as np
 import pytest
 
-from genre_detect import runtime
-from genre_detect.machine import CpuInfo, describe_cpu, parse_cpuinfo
-from genre_detect.runtime import Layout, OnnxModel, candidate_layouts, layout_cache_file
+from genre_detect.pipeline import runtime
+from genre_detect.pipeline.machine import CpuInfo, describe_cpu, parse_cpuinfo
+from genre_detect.pipeline.runtime import Layout, OnnxModel, candidate_layouts, layout_cache_file
 
 CPUINFO = """processor\t: 0
 vendor_id\t: GenuineIntel
@@ -61,7 +61,7 @@ def _probed(path, **kwargs):
 
 
 def test_the_probe_waits_for_a_job_worth_measuring(tiny_model_dir, cache_dir):
-    from genre_detect.runtime import PROBE_AFTER_WINDOWS
+    from genre_detect.pipeline.runtime import PROBE_AFTER_WINDOWS
 
     model = OnnxModel(tiny_model_dir / "model.onnx", threads=2)
     assert model.layout_source == "default (probe pending)" and model.layout == Layout(2, 1)
@@ -183,8 +183,8 @@ def test_the_export_recipe_is_read_without_onnx_and_decides_the_optimizers(tiny_
     scores, bit for bit)."""
     import onnx
 
-    from genre_detect.export import export_info
-    from genre_detect.runtime import DISABLED_OPTIMIZERS, export_recipe
+    from genre_detect.pipeline.runtime import DISABLED_OPTIMIZERS, export_recipe
+    from genre_detect.training.export import export_info
 
     path = tiny_model_dir / "model.onnx"
     assert export_recipe(path) == export_info(path)["recipe"] == 2

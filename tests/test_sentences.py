@@ -2,8 +2,8 @@
 
 import textwrap
 
-from genre_detect.normalise import normalise
-from genre_detect.sentences import logical_lines, split_sentences
+from genre_detect.pipeline.normalise import normalise
+from genre_detect.pipeline.sentences import logical_lines, split_sentences
 
 PARAGRAPHS = [
     ("Some critics argue that the committee has no plan for the harbour. This is unfair. The committee has "

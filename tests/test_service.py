@@ -20,7 +20,7 @@ pytest.importorskip("fastapi")
 from fastapi.testclient import TestClient
 
 from genre_detect.cli import main
-from genre_detect.prediction import PREDICTION_KEYS
+from genre_detect.pipeline.prediction import PREDICTION_KEYS
 from genre_detect.service.app import STATIC_DIR, create_app
 from genre_detect.service.feedback import FeedbackStore
 
@@ -100,7 +100,7 @@ def test_batch_with_bad_items_scores_the_rest(client, tiny_detector):
 
 
 def test_uncertain_band_per_request(client, tiny_detector):
-    from genre_detect.verdict import is_uncertain
+    from genre_detect.pipeline.verdict import is_uncertain
 
     p = tiny_detector.predict(TEXT).satire_probability
     t = tiny_detector.settings.threshold
@@ -284,7 +284,7 @@ def test_page_and_static_files(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     for asset in ("/static/app.js", "/static/style.css"):
         assert asset in r.text and client.get(asset).status_code == 200
-    for sneaky in ("/static/..%2fservice%2fapp.py", "/static/%2e%2e/service/app.py"):
+    for sneaky in ("/static/..%2fapp.py", "/static/%2e%2e/app.py"):
         assert client.get(sneaky).status_code == 404  # no way out of the static folder
 
 

@@ -89,7 +89,7 @@ def test_held_out_writers_sincere_twins_are_not_called_satire(shipped_detector):
     24 may be called satire (0 when v3 was shipped; candidates trained on the other writers called 1-2)."""
     from pathlib import Path
 
-    from genre_detect.written import DEFAULT_WRITTEN_DIR, HELD_OUT_WRITERS, load_written_pairs
+    from genre_detect.training.written import DEFAULT_WRITTEN_DIR, HELD_OUT_WRITERS, load_written_pairs
 
     root = Path(__file__).resolve().parents[1] / DEFAULT_WRITTEN_DIR
     twins = [t for t in load_written_pairs(root, sorted(HELD_OUT_WRITERS)) if t.label == "sincere"]

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from genre_detect.cli import main
-from genre_detect.detector import Detector
-from genre_detect.results_file import ResultsFile
+from genre_detect.evaluation.results_file import ResultsFile
+from genre_detect.pipeline.detector import Detector
 
 WORDS = ("the minister said the plan would be ready after talks with experts area man finds new way to think "
          "alleged senior fellow russia belarus west peace war sanctions possibly seriously half percent").split()

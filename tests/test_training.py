@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from genre_detect.data import Document, dedupe, publisher_split, random_split
 from genre_detect.errors import UsageError
-from genre_detect.model_card import ModelCardData
-from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
+from genre_detect.training.data import Document, dedupe, publisher_split, random_split
+from genre_detect.training.model_card import ModelCardData
+from genre_detect.training.trainer import TrainingArguments, _Tokenised, sample_windows
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -88,7 +88,7 @@ def test_model_card_describes_synthetic_parody_and_the_register_check():
     metrics = {"register_check": {"n_parody": 10, "n_sincere": 10, "parody_mean": 0.172, "parody_called": 1,
                                   "sincere_mean": 0.01, "sincere_called": 0, "pairs_ranked": 10, "n_pairs": 10}}
     text = ModelCardData(name="m", metrics=metrics, training={"args": {"parody_docs": 300}}).render()
-    assert "300 minimal pairs" in text and "genre_detect.parody" in text
+    assert "300 minimal pairs" in text and "genre_detect.training.parody" in text
     assert "called satire 1/10" in text and "in 10/10 pairs" in text
     assert "parody mean satire probability 0.172" in text and "{" not in text.split("## Metrics")[1]
 
@@ -115,7 +115,7 @@ def test_short_real_training_run(tmp_path, shared_data_dir):
 
 
 def test_splice_documents_are_balanced_and_built_from_given_docs():
-    from genre_detect.training import splice_documents
+    from genre_detect.training.trainer import splice_documents
 
     def doc(i, genre, source, word):
         text = " ".join(f"This is sentence number {j} about the {word} and nothing else at all." for j in range(8))

@@ -1,6 +1,6 @@
 import numpy as np
 
-from genre_detect.windows import split_windows
+from genre_detect.pipeline.windows import split_windows
 
 
 def test_windows_cover_every_token_and_keep_length():

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from genre_detect.errors import UsageError
-from genre_detect.written import DEFAULT_WRITTEN_DIR, load_written_pairs, writers_in
+from genre_detect.training.written import DEFAULT_WRITTEN_DIR, load_written_pairs, writers_in
 
 WRITTEN = Path(__file__).resolve().parents[1] / DEFAULT_WRITTEN_DIR
 
@@ -44,7 +44,7 @@ def test_an_unknown_writer_is_named(tmp_path):
 
 
 def test_training_documents_label_the_twin_opinion_and_hold_the_writer_as_publisher(tmp_path):
-    from genre_detect.training import written_documents
+    from genre_detect.training.trainer import written_documents
 
     _write(tmp_path, "a", {"01_satire.txt": "P\n\nparody", "01_sincere.txt": "S\n\nsincere"})
     docs = written_documents(str(tmp_path), ["a"])
@@ -80,7 +80,7 @@ def test_no_run_of_eight_words_from_a_seed_appears_in_the_written_pairs(seeds_di
 
 
 def test_training_refuses_the_held_out_writers(tmp_path):
-    from genre_detect.training import written_documents
+    from genre_detect.training.trainer import written_documents
 
     _write(tmp_path, "w7", {"01_satire.txt": "x", "01_sincere.txt": "y"})
     with pytest.raises(UsageError, match=r"w7 \(dev\)"):
@@ -89,7 +89,7 @@ def test_training_refuses_the_held_out_writers(tmp_path):
 
 def test_every_recipe_parses_and_trains_on_no_held_out_writer():
     from genre_detect.training import TrainingArguments
-    from genre_detect.written import check_training_writers
+    from genre_detect.training.written import check_training_writers
 
     recipes = sorted((Path(__file__).resolve().parents[1] / "training").glob("*.yaml"))
     assert recipes
@@ -102,8 +102,8 @@ def test_every_recipe_parses_and_trains_on_no_held_out_writer():
 def test_both_sides_of_a_written_pair_get_the_same_number_of_crops():
     import random
 
-    from genre_detect.data import Document
-    from genre_detect.training import TrainingArguments, _Tokenised, sample_windows
+    from genre_detect.training.data import Document
+    from genre_detect.training.trainer import TrainingArguments, _Tokenised, sample_windows
 
     args = TrainingArguments(min_window_tokens=16, max_length=66, headline_docs=0,
                              crops_per_doc={"satire": 1, "opinion": 1, "written": 6})

@@ -6,7 +6,7 @@ With ``--seeds``, the acceptance seeds are scored (after training, calibration a
 results are added to metrics.json under ``acceptance``; they never feed back into the model. The hand-written
 register pairs of ``eval/register_check.py`` are scored too (``register_check``), and so are the hand-written pairs of
 every writer the model was not trained on (``written_check``, one entry per writer); both through
-``genre_detect.written``, as the script does.
+``genre_detect.training.written``, as the script does.
 """
 
 from __future__ import annotations
@@ -15,9 +15,16 @@ import argparse
 import json
 from pathlib import Path
 
-from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
-from genre_detect.model_card import ModelCardData
-from genre_detect.written import DEFAULT_WRITTEN_DIR, REGISTER_PAIRS, check, load_pairs, load_written_rows, writers_in
+from genre_detect.pipeline.detector import DEFAULT_MODEL_NAME, Detector
+from genre_detect.training.model_card import ModelCardData
+from genre_detect.training.written import (
+    DEFAULT_WRITTEN_DIR,
+    REGISTER_PAIRS,
+    check,
+    load_pairs,
+    load_written_rows,
+    writers_in,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / REGISTER_PAIRS

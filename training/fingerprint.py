@@ -3,9 +3,9 @@
     python training/fingerprint.py models/genre-detect-minilm training/minilm.yaml
     python training/fingerprint.py runs/minilm/model training/minilm.yaml split=random     # the random-split twin
 
-The training fold is drawn exactly as training does (genre_detect.fingerprint.training_texts: the recipe's sources,
-split and seed, plus its hand-written writers). ``genre-detect eval`` and ``predict --json`` read the file to say
-which inputs the model was trained on. See genre_detect.fingerprint for the format.
+The training fold is drawn exactly as training does (genre_detect.evaluation.fingerprint.training_texts: the recipe's
+sources, split and seed, plus its hand-written writers). ``genre-detect eval`` and ``predict --json`` read the file to
+say which inputs the model was trained on. See genre_detect.evaluation.fingerprint for the format.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from genre_detect.errors import GenreDetectError
-from genre_detect.fingerprint import training_texts, write_fingerprint
+from genre_detect.evaluation.fingerprint import training_texts, write_fingerprint
 from genre_detect.training import TrainingArguments
 
 

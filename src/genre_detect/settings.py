@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .errors import ModelError
-from .normalise import NORMALISER_VERSION
+from .pipeline.normalise import NORMALISER_VERSION
 
 __all__ = ["ModelSettings", "GENRES", "SETTINGS_FILE"]
 
@@ -34,26 +34,26 @@ class ModelSettings:
         max_length: tokens per window, special tokens included.
         stride: tokens between window starts; ``stride < max_length - 2`` makes windows overlap.
         pooling: how window logits become a document score: ``mean`` (average logits) or ``softmax_mean``
-            (average logits weighted towards the most satirical windows, see :mod:`genre_detect.pool`).
+            (average logits weighted towards the most satirical windows, see :mod:`genre_detect.pipeline.pool`).
         pool_sharpness: weight sharpness for ``softmax_mean``; 0 is a plain mean.
         temperature: calibration temperature applied to pooled logits (fitted on a held-out split).
         class_bias: one calibration bias per label, added after the temperature (``softmax(z / T + b)``, fitted
             with it on the held-out split); empty for a model calibrated by temperature alone.
         register_bias: an extra satire bias per register, one number per label (the entry of the register a text
             is read as: its more likely sincere genre); empty for none. Fitted on the calibration fold plus
-            hand-written pairs of writers held out of training (``genre_detect.calibrate.fit_register_bias``).
+            hand-written pairs of writers held out of training (``genre_detect.pipeline.calibrate.fit_register_bias``).
         threshold: ``satire_probability`` at or above which the label is ``satire``.
         uncertain_band: half-width of the band around ``threshold`` reported as ``uncertain``, its own setting
             (``Detector(uncertain_band=...)``, ``--uncertain-band``): changing the threshold does not change it. On
             each side it is clipped to half the distance from the threshold to 0 or 1, so that both verdicts keep a
             confident range: uncertain iff ``t - min(band, t / 2) < p < t + min(band, (1 - t) / 2)``. Threshold 0.5,
-            band 0.15: (0.35, 0.65); threshold 0.9, band 0.15: (0.75, 0.95). See :mod:`genre_detect.verdict`.
+            band 0.15: (0.35, 0.65); threshold 0.9, band 0.15: (0.75, 0.95). See :mod:`genre_detect.pipeline.verdict`.
         max_chars: hard cap on input size; longer input is refused with error E103, never cut.
         batch_size: windows per forward pass. 1 (the default) makes a text's score independent of the texts scored
             with it: the int8 model quantises activations with one scale per batch, so batching windows of other
             texts (and their padding) moved scores by up to 0.14. Articles run as fast one window at a time here;
             short texts slower (134 vs 236 texts/s, ``eval/bench_speed.py --sweep``).
-        normaliser_version: version of :mod:`genre_detect.normalise` the model was trained with.
+        normaliser_version: version of :mod:`genre_detect.pipeline.normalise` the model was trained with.
         mask_names: the model was trained with names replaced by a placeholder (``strip_shortcuts(mask_names=True)``).
         versions: library versions at training and export time.
     """

@@ -43,9 +43,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..detector import Detector, default_model_dir
 from ..errors import GenreDetectError, ServiceError
-from ..inputs import extract_main_text
+from ..pipeline.detector import Detector, default_model_dir
+from ..pipeline.inputs import extract_main_text
 from ..settings import ModelSettings
 from .auth import Tokens, is_loopback
 from .feedback import FeedbackStore
@@ -62,7 +62,7 @@ DEFAULT_MAX_BATCH = 32
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 DEFAULT_RATE_LIMIT = 120  # requests per minute per moderator: a busy person clicks far less; a script is slowed
 DEFAULT_EXPLAINS_PER_TOKEN = 2
-STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
 DOCS_STATIC = "/docs-static"
 # Names an explanation time budget may have in genre_detect.explain.explain (passed only if it takes one).
 _BUDGET_PARAMS = ("budget_s", "time_budget", "budget", "time_budget_s")
@@ -220,7 +220,7 @@ def _with_band(det: Detector, band: float | None) -> Detector:
     """The detector itself, or a shallow copy (same model, same tokenizer) with another ``uncertain`` band.
 
     The copy changes only the settings the verdict reads, so the label, probability and genre are the detector's
-    own and ``uncertain`` follows :mod:`genre_detect.verdict` with the band asked for.
+    own and ``uncertain`` follows :mod:`genre_detect.pipeline.verdict` with the band asked for.
     """
     if band is None or band == det.settings.uncertain_band:
         return det
@@ -234,7 +234,7 @@ def _budget_kwarg(budget_s: float | None) -> dict:
     if budget_s is None:
         return {}
     try:
-        from ..explain import explain as explain_fn
+        from ..explain.occlusion import explain as explain_fn
     except ImportError:
         return {}
     params = inspect.signature(explain_fn).parameters
@@ -386,7 +386,7 @@ def create_app(detector: Detector | None = None, data_dir: str | Path | None = N
         if not hasattr(det, "explain"):
             raise ServiceError("E600", "explanations are not available: this installation has no cue report "
                                        "(genre_detect.explain); use /v1/predict", http_status=503)
-        from ..explain import explain as explain_fn
+        from ..explain.occlusion import explain as explain_fn
 
         def job(cancel: threading.Event) -> dict:
             view = copy.copy(_with_band(det, req.uncertain_band))

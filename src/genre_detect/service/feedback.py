@@ -74,7 +74,7 @@ _ADDED_COLUMNS = {
 def default_data_dir() -> Path:
     """``$GENRE_DETECT_DATA_DIR``, else ``$XDG_DATA_HOME/genre-detect``, else ``~/.local/share/genre-detect``.
 
-    Not to be confused with :func:`genre_detect.data.default_data_dir` (the labelled training sets).
+    Not to be confused with :func:`genre_detect.training.data.default_data_dir` (the labelled training sets).
     """
     env = os.environ.get(DATA_DIR_ENV)
     if env:

@@ -1,1 +1,0 @@
-"""CLI sub-commands, one module each; each module exposes ``command`` (a click command)."""
