@@ -18,8 +18,8 @@ EXAMPLES = {
         "“We will publish the agreement in full next week,” the trade envoy said after the summit.",
     ),
     "slang": (
-        "“We’re gonna fix the potholes, probably,” the mayor told reporters.",
-        "gonna",
+        "“We’ll fix the potholes, you know, probably,” the mayor told reporters.",
+        "you know",
         "The mayor told reporters that the city would repair the potholes before winter.",
     ),
     "profanity": (
@@ -41,26 +41,6 @@ EXAMPLES = {
         "At press time, the area man had read the first page of the leaflet twice.",
         "At press time",
         "At the time of the survey, most residents had read the council leaflet.",
-    ),
-    "self_undermining": (
-        "The critics were, in a narrow sense, correct, and we thank them for it.",
-        "were, in a narrow sense, correct",
-        "The critics were right that the scheme was late, and the board has changed its timetable.",
-    ),
-    "spin": (
-        "Falling attendance at the museum is a clear sign of success for the new pricing.",
-        "is a clear sign of success",
-        "Falling attendance at the museum suggests the new prices are too high for families.",
-    ),
-    "reductio": (
-        "A four-day week would be good for productivity; a three-day week would be better still.",
-        "would be better still",
-        "A four-day week may raise productivity, although the evidence from trials is mixed.",
-    ),
-    "mock_authority": (
-        "An independent panel comprising our own senior staff has endorsed the merger.",
-        "panel comprising our own",
-        "An independent panel of outside economists has reviewed the merger and raised concerns.",
     ),
 }
 
@@ -103,6 +83,14 @@ def test_sincere_analysis_paragraph_has_no_cues():
         "senior fellow at the Institute for Regional Studies in Tallinn."
     )
     assert detect_cues(text) == []
+
+
+def test_a_first_person_contraction_alone_is_not_a_chatty_quote():
+    # People interviewed for real news say "I'm" too: it counts only beside an exclamation, slang or a filler.
+    plain = normalise("“I’m pleased with the result and I’ve thanked the volunteers,” the organiser said.")
+    assert [c for c in detect_cues(plain) if c.family == "fake_quote"] == []
+    chatty = normalise("“I’m pleased with the result, folks,” the organiser said.")
+    assert [c.family for c in detect_cues(chatty) if c.family == "fake_quote"] == ["fake_quote"]
 
 
 def test_either_apostrophe_counts():

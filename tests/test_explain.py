@@ -128,9 +128,9 @@ def test_long_text_only_rescores_windows_with_the_span(tiny_detector):
 
 def test_stripped_bio_has_zero_reliance(tiny_detector):
     text = ("The plan was ready. Officials said so.\n\n"
-            "Jo Bloggs is a senior fellow at the institute, where a panel comprising our own staff reviewed it.")
+            "Jo Bloggs is a senior fellow at the institute and, at press time, was still writing a book.")
     (exp,) = explain_details(tiny_detector, [text])
-    bio = [(c, d) for c, d in exp.cues if c.family == "mock_authority"]
+    bio = [(c, d) for c, d in exp.cues if c.family == "news_parody"]
     assert bio and all(d.drop == 0.0 and not d.seen and not d.relied_on() for _, d in bio)
 
 

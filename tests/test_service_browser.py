@@ -39,8 +39,8 @@ INJECTION = ("The minister said <script>window.__pwned=1;alert('x')</script> the
 TIMEOUT = 60
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ALICE = "alice-browser-token-0123456789"
-# A short news parody written for these tests, with cues of several families (news_parody, fake_quote, slang, spin,
-# mock_authority, self_undermining).
+# A short news parody written for these tests, with cues of several families (news_parody, fake_quote, slang,
+# punctuation).
 SAMPLE = (
     "Council Unveils Bold New Plan To Fix Every Pothole By Thinking About Them\n\n"
     "At press time, the area man had walked past the same pothole on Elm Street for the ninth year running.\n\n"

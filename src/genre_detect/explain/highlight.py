@@ -30,10 +30,6 @@ FAMILY_COLOURS = {
     "punctuation": ("36", "#c9eef2"),
     "hyperbole": ("32", "#d3f0c8"),
     "news_parody": ("34", "#cfdcf7"),
-    "self_undermining": ("91", "#fbd5e0"),
-    "spin": ("93", "#f5eccb"),
-    "reductio": ("96", "#d5f2ec"),
-    "mock_authority": ("94", "#dcd6f7"),
 }
 
 

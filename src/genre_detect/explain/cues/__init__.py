@@ -1,10 +1,11 @@
 """Cue detectors: the spans that make a text read as satire, each with a reason.
 
-One module per family. News parody and satire in general (from the literature): :mod:`.fake_quote`, :mod:`.slang`,
-:mod:`.profanity`, :mod:`.punctuation`, :mod:`.hyperbole`, :mod:`.news_parody`; op-ed parody:
-:mod:`.self_undermining`, :mod:`.spin`, :mod:`.reductio`, :mod:`.mock_authority`. Every detector is a named,
-versioned function over the *normalised* text (:func:`genre_detect.pipeline.normalise.normalise`) registered in
-:data:`REGISTRY`; :func:`detect_cues` runs them all. They are plain lexicon and structure patterns (no model, no
+One module per family, each from the literature's devices of satire: :mod:`.fake_quote`, :mod:`.slang`,
+:mod:`.profanity`, :mod:`.punctuation`, :mod:`.hyperbole`, :mod:`.news_parody`. The op-ed parody families of
+session 12 (self-undermining, spin, reductio, mock authority), developed on the training writers, were dropped in
+session 13: no detector of theirs fired on 2 of the 24 parodies of the held-out writers w7 and w8
+(``experiments/cues/``). Every detector is a named, versioned function over the *normalised* text
+(:func:`genre_detect.pipeline.normalise.normalise`) registered in :data:`REGISTRY`; :func:`detect_cues` runs them all. They are plain lexicon and structure patterns (no model, no
 downloads), developed on the training fold of :func:`genre_detect.training.data.publisher_split` (and the training
 writers of ``training/data/written``), never on the seed documents or the held-out folds. How often each fires on
 satire and on sincere writing is measured by :func:`genre_detect.evaluation.cue_report.cue_report`.
@@ -15,7 +16,7 @@ relied on each one.
 Example:
     >>> from genre_detect.explain.cues import detect_cues
     >>> from genre_detect.pipeline.normalise import normalise
-    >>> text = normalise("“Wow, I’m gonna need a bigger budget!” the minister said.")
+    >>> text = normalise("“Well, you know, I’m gonna need a bigger budget!” the minister said.")
     >>> sorted({c.family for c in detect_cues(text)})
     ['fake_quote', 'punctuation', 'slang']
 """
@@ -27,14 +28,10 @@ from collections.abc import Iterable
 from . import (  # noqa: F401 - importing a family registers its detectors
     fake_quote,
     hyperbole,
-    mock_authority,
     news_parody,
     profanity,
     punctuation,
-    reductio,
-    self_undermining,
     slang,
-    spin,
 )
 from .base import REGISTRY, Cue, CueDetector, cue_detector
 
@@ -42,7 +39,6 @@ __all__ = ["FAMILIES", "REGISTRY", "Cue", "CueDetector", "cue_detector", "detect
 
 FAMILIES = (
     "fake_quote", "slang", "profanity", "punctuation", "hyperbole", "news_parody",
-    "self_undermining", "spin", "reductio", "mock_authority",
 )
 
 

@@ -38,9 +38,9 @@ class Cue:
     """One cue found in a text.
 
     Attributes:
-        name: detector name, ``family.what`` (for example ``hedging.stacked_hedges``).
-        family: one of the cue families (``irony``, ``reductio``, ``hedging``, ``self_undermining``,
-            ``mock_credentials``, ``hyperbole``).
+        name: detector name, ``family.what`` (for example ``fake_quote.chatty_quote``).
+        family: one of the cue families (``fake_quote``, ``slang``, ``profanity``, ``punctuation``, ``hyperbole``,
+            ``news_parody``).
         start, end: character offsets into the normalised text.
         text: ``normalised[start:end]``.
         why: one plain sentence saying why this span reads as satire.

@@ -1,12 +1,13 @@
-"""Hyperbole cues: praise and condemnation far past what the facts carry, and absolutes.
+"""Hyperbole cues: praise far past what the facts carry, and absolutes.
 
 Golbeck et al. (2018) list hyperbolic praise and condemnation among the marks of satirical news; analysts qualify
 and reporters attribute. Each detector is a small lexicon of overstatement kept only where, on the training fold
 (first 250 words), a word appears in at most about one analysis or editorial in a thousand. They count only inside
-quoted speech: a columnist may overstate in their own voice.
+quoted speech: a columnist may overstate in their own voice. Sweeping condemnation ("ridiculous", "a disgrace") was
+dropped in session 13: on the publisher-held-out fold its precision at equal class sizes was 0.84, below the 0.85
+that ``experiments/cues/plan.md`` requires, since real news quotes outrage too.
 
 * ``hyperbole.praise``: gushing praise ("fantastic", "awesome", "genius", "the best … ever").
-* ``hyperbole.condemnation``: sweeping condemnation ("ridiculous", "a disgrace", "a total disaster").
 * ``hyperbole.absolute``: everyone and everything ("everyone knows", "every single", "literally").
 
 Example:
@@ -32,19 +33,6 @@ praise = pattern_detector(
     "hyperbole.praise", "hyperbole", "2", _PRAISE, quoted_only=True,
     why="gushing praise ('fantastic', 'genius'): overstatement that reporting and analysis do not use",
     description='Gushing praise ("fantastic", "genius", "the best ... ever").',
-)
-
-_CONDEMN = compile_words([
-    r"ridiculous(?:ly)?", r"disgrace(?:s|ful|fully)?", r"despicable", r"shameful(?:ly)?",
-    r"horrible", r"disgusting", r"pathetic", r"insane(?:ly)?", r"idiotic", r"nightmarish",
-    r"(?:a )?(?:total|complete|utter|absolute) (?:disaster|catastrophe|failure|mess|joke|nightmare|disgrace)",
-    r"the worst (?:\w+ ){0,2}(?:ever|of all time|in (?:the )?history)",
-])
-
-condemnation = pattern_detector(
-    "hyperbole.condemnation", "hyperbole", "2", _CONDEMN, quoted_only=True,
-    why="sweeping condemnation ('ridiculous', 'a disgrace'): outrage overstated past what the facts carry",
-    description='Sweeping condemnation ("ridiculous", "a disgrace", "a total disaster").',
 )
 
 # "literally" in its literal sense ("literally translated") is left out.
