@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from genre_detect.pipeline.detector import DEFAULT_MODEL_NAME, Detector
-from genre_detect.training.model_card import ModelCardData
+from genre_detect.training.model_card import ModelCardData, cue_summary
 from genre_detect.training.written import (
     DEFAULT_WRITTEN_DIR,
     REGISTER_PAIRS,
@@ -36,6 +36,8 @@ def main() -> None:
     ap.add_argument("model_dir")
     ap.add_argument("training_run")
     ap.add_argument("--seeds", default=None, help="directory with the seed corpus (001_* is the satire)")
+    ap.add_argument("--cues", default=None, metavar="CUE_REPORT_JSON",
+                    help="a cue_report.json of eval/cue_report.py run on this model: its figures join the card")
     opts = ap.parse_args()
     model_dir = Path(opts.model_dir)
     metrics = json.loads((model_dir / "metrics.json").read_text(encoding="utf-8"))
@@ -56,7 +58,9 @@ def main() -> None:
         trained_on = set(run["args"].get("written_writers") or [])
         metrics["written_check"] = {w: check(det, load_written_rows(WRITTEN, [w]))[1]
                                     for w in writers_in(WRITTEN) if w not in trained_on}
-    if opts.seeds or DATA.is_file() or WRITTEN.is_dir():
+    if opts.cues:
+        metrics["cues"] = cue_summary(json.loads(Path(opts.cues).read_text(encoding="utf-8")), opts.cues)
+    if opts.seeds or DATA.is_file() or WRITTEN.is_dir() or opts.cues:
         (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=run["args"]["sources"],
                          settings=json.loads((model_dir / "genre_detect.json").read_text(encoding="utf-8")),

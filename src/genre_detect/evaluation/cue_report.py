@@ -137,7 +137,8 @@ def _firing(docs: list[_Doc], groups: dict[str, tuple[str, ...]]) -> tuple[dict,
     # because news parody borrows the form of the news and its cues are expected to fire there more often.
     news = [g for g, spec in groups.items() if spec[1] == "reporting"]
     sin = [g for g in groups if g not in sat and g not in news]
-    comparisons = {"all": (sat, sin)} | ({"news": (sat, news)} if news else {}) | {
+    # "sincere" pools every sincere group, real news included: the figure a moderator meets.
+    comparisons = {"all": (sat, sin)} | ({"news": (sat, news), "sincere": (sat, sin + news)} if news else {}) | {
         f"{a}_vs_{b}": ([a], [b]) for a in sat for b in sin + news}
 
     def block(key: str) -> dict:
@@ -323,15 +324,19 @@ def to_markdown(report: dict) -> str:
         "| group | documents | cut |", "|---|---:|---:|",
         *[f"| {g} | {v['n']} | {v['cut']} |" for g, v in report["documents"].items()], "",
         (f"Precision = fired in satire / fired anywhere; balanced = at equal class sizes. Main comparison: "
-        f"`{main_cmp}`; `all` pools {', '.join(sat)} against {', '.join(sin)}"
-        + (f"; `news` pools the satire against {', '.join(news)} (real news, not pooled into `all`)." if news
-           else ".")), "",
+        f"`{main_cmp}`; `opinion` is {', '.join(sin)}"
+        + (f"; `news` is {', '.join(news)}; `with news` pools every sincere group." if news else ".")), "",
     ]
+    anyc = report["families"]["any"]["comparisons"]
+    pooled = anyc.get("sincere", anyc["all"])
+    lines += [(f"**Some cue fires on {_fmt(pooled['rate_satire'], True)} of satire and on "
+               f"{_fmt(pooled['rate_sincere'], True)} of sincere documents** ({pooled['n_satire']} and "
+               f"{pooled['n_sincere']}; issue 14 asks for at least 50% and at most 10%)."), ""]
 
     def table(title: str, blocks: dict, with_family: bool) -> list[str]:
         head = "| " + ("cue | family" if with_family else "family") + " | " + " | ".join(groups) + \
-               (f" | satire fired | sincere fired (all) | news fired | precision ({main_cmp}) | precision (all) | "
-                "balanced (all) | reliance (n, mean, relied on) |")
+               (f" | satire fired | sincere fired (with news) | opinion fired | news fired | precision ({main_cmp}) "
+                "| balanced (with news) | reliance (n, mean, relied on) |")
         out = [f"## {title}", "", head, "|" + "---|" * (len(groups) + (9 if with_family else 8))]
         for name, b in blocks.items():
             rel = b.get("reliance")
@@ -340,10 +345,10 @@ def to_markdown(report: dict) -> str:
             fired = " | ".join(str(b["fired_by_group"][g]) for g in groups)
             cells = f"| {name} | {b['family']} |" if with_family else f"| {name} |"
             nw = b["comparisons"].get("news")
-            out.append(f"{cells} {fired} | {_fmt(a['rate_satire'], True)} | {_fmt(a['rate_sincere'], True)} | "
-                       f"{_fmt(nw['rate_sincere'] if nw else None, True)} | "
-                       f"{_fmt(m['precision'], True)} | {_fmt(a['precision'], True)} | "
-                       f"{_fmt(a['balanced_precision'], True)} | {rel_s} |")
+            al = b["comparisons"].get("sincere", a)
+            out.append(f"{cells} {fired} | {_fmt(a['rate_satire'], True)} | {_fmt(al['rate_sincere'], True)} | "
+                       f"{_fmt(a['rate_sincere'], True)} | {_fmt(nw['rate_sincere'] if nw else None, True)} | "
+                       f"{_fmt(m['precision'], True)} | {_fmt(al['balanced_precision'], True)} | {rel_s} |")
         return out + [""]
 
     lines += table("Families", report["families"], False)

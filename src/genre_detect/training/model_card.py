@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ModelCardData", "DATA_SOURCES"]
+__all__ = ["ModelCardData", "DATA_SOURCES", "cue_summary"]
 
 # Citations of the training and evaluation sets (texts are never shipped; see ../shared/data/*/PROVENANCE.md).
 DATA_SOURCES = {
@@ -81,6 +81,8 @@ fitted on the calibration fold{register_text}; `uncertain` when the satire proba
 
 {register}
 
+{cues}
+
 ### Length shortcut check
 Mean `satire_probability` on the first 250 words vs the whole text, held-out test fold:
 
@@ -100,6 +102,34 @@ int8 vs fp32 ONNX on the calibration fold: label agreement {agree}, max |delta p
 ## Versions
 {versions}
 """
+
+
+def cue_summary(report: dict, source: str) -> dict:
+    """The figures of a :func:`genre_detect.evaluation.cue_report.cue_report` that the card shows (per family)."""
+    def pooled(block: dict) -> dict:
+        return block["comparisons"].get("sincere", block["comparisons"]["all"])
+
+    families = {}
+    for fam, block in report["families"].items():
+        c = pooled(block)
+        rel = block.get("reliance") or {}
+        families[fam] = {"satire": c["rate_satire"], "sincere": c["rate_sincere"],
+                         "balanced_precision": c["balanced_precision"], "reliance_mean": rel.get("mean"),
+                         "relied_on": rel.get("relied_on")}
+    any_ = pooled(report["families"]["any"])
+    return {"source": source, "split": report["settings"]["split"], "max_words": report["settings"]["max_words"],
+            "n_satire": any_["n_satire"], "n_sincere": any_["n_sincere"], "families": families,
+            "faithfulness": {k: report["faithfulness"]["all"][k] for k in (
+                "comprehensiveness_top", "comprehensiveness_random", "sufficiency_top", "sufficiency_random")}
+            if "faithfulness" in report else None}
+
+
+def _pct(x) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x, spec: str) -> str:
+    return "–" if x is None else format(x, spec)
 
 
 @dataclass
@@ -176,6 +206,24 @@ class ModelCardData:
                     for w, r in wc.items()))
         register = ("### Hard-case check: hand-written parody in an analyst's voice\n\n" + "\n\n".join(checks)
                     if checks else "")
+        cues = ""
+        if cs := m.get("cues"):
+            rows_ = [f"| {fam} | {_pct(r['satire'])} | {_pct(r['sincere'])} | "
+                     f"{_num(r['balanced_precision'], '.2f')} | {_num(r['reliance_mean'], '+.4f')} | "
+                     f"{_pct(r['relied_on'])} |"
+                     for fam, r in cs["families"].items()]
+            cues = ("### Cues the model relied on\n\n"
+                    f"`python eval/cue_report.py` ({cs['split']} fold, publishers never seen in training, first "
+                    f"{cs['max_words']} words; {cs['n_satire']} satire and {cs['n_sincere']} sincere documents: "
+                    "analyses, editorials and real news). Reliance is the change in satire probability when the cue "
+                    "is deleted; `relied on` is the share of cue spans with |reliance| >= 0.01.\n\n"
+                    "| family | satire fired | sincere fired | balanced precision | mean reliance | relied on |\n"
+                    "|---|---|---|---|---|---|\n" + "\n".join(rows_))
+            if f := cs.get("faithfulness"):
+                cues += ("\n\nEvidence faithfulness (ERASER, top-3 sentences against 3 random ones): "
+                         f"comprehensiveness {f['comprehensiveness_top']:+.3f} vs "
+                         f"{f['comprehensiveness_random']:+.3f}, sufficiency {f['sufficiency_top']:+.3f} vs "
+                         f"{f['sufficiency_random']:+.3f}.")
         lt = ["| class | first 250 words | whole text | n |", "|---|---|---|---|"]
         for cls, r in m.get("length_check", {}).items():
             lt.append(f"| {cls} | {r['first_250']:.3f} | {r['whole']:.3f} | {r['n']} |")
@@ -195,7 +243,8 @@ class ModelCardData:
                            "added to the satire logit of a text read as that register"
                            if len(rb := s.get("register_bias") or []) >= 2 else ""),
             band=s.get("uncertain_band"), threshold=s.get("threshold"), metrics_table="\n".join(rows),
-            gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, length_table="\n".join(lt),
+            gap_text=gap, acceptance=acceptance, synthetic=synthetic, register=register, cues=cues,
+            length_table="\n".join(lt),
             agree=q.get("label_agreement", "n/a"),
             max_delta=q.get("max_abs_delta", "n/a"),
             versions="\n".join(f"- {k} {v}" for k, v in s.get("versions", {}).items()),
