@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["ModelCardData", "DATA_SOURCES", "cue_summary"]
+__all__ = ["DATA_SOURCES", "ModelCardData", "cue_summary"]
 
 # Citations of the training and evaluation sets (texts are never shipped; see ../shared/data/*/PROVENANCE.md).
 DATA_SOURCES = {
