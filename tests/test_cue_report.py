@@ -15,7 +15,7 @@ SATIRE = [
 SINCERE = [
     "The committee published its report on water prices. It recommends a gradual increase. Critics disagree.",
     "Rail investment fell in 2021. The ministry expects it to recover. Analysts are less optimistic.",
-    "“I’m confident the mergers will pass,” the regulator said. Two mergers are planned. Both will be reviewed.",
+    "“I’m confident the mergers will pass, folks,” the regulator said. Two mergers are planned. Both are reviewed.",
     "Trade between the two countries grew by four percent. Exports of grain led the rise. Imports were flat.",
 ]
 GROUPS = {"golbeck_satire": ("golbeck2018_fake_vs_satire", "satire"), "pen0_analysis": ("pen0_analysis", "opinion")}
@@ -75,7 +75,7 @@ def test_with_model_writes_json_markdown_and_png(data_dir, tiny_detector, tmp_pa
 def test_real_news_is_its_own_comparison(data_dir):
     h = data_dir / "horne2017_fakenewsdata1"
     h.mkdir()
-    rows = [{"id": "r1", "label": "real", "subset": "buzzfeed", "text": "“I’m sure the bill will pass today,” the senator said. It passed."},
+    rows = [{"id": "r1", "label": "real", "subset": "buzzfeed", "text": "“I’m sure the bill will pass today, folks,” the senator said. It passed."},
             {"id": "f1", "label": "fake", "subset": "buzzfeed", "text": "“I’m sure,” the pundit said. Wow."}]
     h.joinpath("data.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     groups = GROUPS | {"horne_real_news": ("horne2017_fakenewsdata1", "reporting", "-real")}
@@ -84,3 +84,5 @@ def test_real_news_is_its_own_comparison(data_dir):
     fq = r["families"]["fake_quote"]["comparisons"]
     assert fq["news"]["n_sincere"] == 1 and fq["news"]["fired_sincere"] == 1
     assert fq["all"]["n_sincere"] == 4  # real news is not pooled with the opinion writing
+    # ... but "sincere" pools every sincere group: the opinion writing and the real news.
+    assert (fq["sincere"]["n_sincere"], fq["sincere"]["fired_sincere"]) == (5, 2)

@@ -40,7 +40,7 @@ TIMEOUT = 60
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ALICE = "alice-browser-token-0123456789"
 # A short news parody written for these tests, with cues of several families (news_parody, fake_quote, slang,
-# punctuation).
+# profanity).
 SAMPLE = (
     "Council Unveils Bold New Plan To Fix Every Pothole By Thinking About Them\n\n"
     "At press time, the area man had walked past the same pothole on Elm Street for the ninth year running.\n\n"
@@ -49,6 +49,7 @@ SAMPLE = (
     "The council insists that the growing number of potholes is a clear sign of success for its road strategy. An "
     "independent review comprising our own senior staff has praised the plan as the greatest transport policy in "
     "the history of the region.\n\n"
+    "Asked about the budget, the deputy mayor wondered aloud what the hell a budget was.\n\n"
     "Critics say the roads are getting worse. The critics were, in a narrow sense, correct, officials conceded, and "
     "thanked them for their patience.\n\n"
     "If one pothole is a problem, a thousand potholes would be a tourist attraction!"
