@@ -147,3 +147,28 @@ def test_recalibrate_needs_a_finished_run(tmp_path):
                           check=False)
     assert proc.returncode == 2 and "--recalibrate needs a finished run" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_model_card_shows_the_cue_report_with_real_news_pooled_in():
+    from genre_detect.training.model_card import cue_summary
+
+    def block(sat, opi, news, rel=None):
+        return {"comparisons": {
+            "all": {"rate_satire": sat, "rate_sincere": opi, "balanced_precision": sat / (sat + opi),
+                    "n_satire": 10, "n_sincere": 20},
+            "sincere": {"rate_satire": sat, "rate_sincere": news, "balanced_precision": sat / (sat + news),
+                        "n_satire": 10, "n_sincere": 30}}, **({"reliance": rel} if rel else {})}
+
+    report = {"settings": {"split": "test", "max_words": 250},
+              "families": {"fake_quote": block(0.5, 0.0, 0.1, {"n": 4, "mean": 0.02, "relied_on": 0.5}),
+                           "any": block(0.6, 0.05, 0.2)},
+              "faithfulness": {"all": {"comprehensiveness_top": 0.13, "comprehensiveness_random": 0.03,
+                                       "sufficiency_top": -0.05, "sufficiency_random": 0.14}}}
+    s = cue_summary(report, "cue_report.json")
+    assert s["n_sincere"] == 30 and s["families"]["any"]["sincere"] == 0.2  # the pool with real news, not "all"
+    text = ModelCardData(name="m", metrics={"cues": s}).render()
+    assert "### Cues the model relied on" in text
+    assert "| fake_quote | 50.0% | 10.0% | 0.83 | +0.0200 | 50.0% |" in text
+    assert "| any | 60.0% | 20.0% | 0.75 | – | – |" in text
+    assert "comprehensiveness +0.130 vs +0.030" in text
+    assert "### Cues" not in ModelCardData(name="m", metrics={}).render()
