@@ -7,6 +7,7 @@ Whole texts, normalised as the detector sees them. Run at commit de8e974 (before
 
 from __future__ import annotations
 
+import argparse
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -23,6 +24,7 @@ WRITTEN = Path.cwd() / "training" / "data" / "written"
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     texts = load_written_pairs(str(WRITTEN), ["w7", "w8"])
     fired: dict[str, Counter] = defaultdict(Counter)
     totals = Counter(t.label for t in texts)

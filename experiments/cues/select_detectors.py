@@ -9,6 +9,8 @@ Run at commit de8e974 (before the drop) it gives the table the choice was made o
 
 from __future__ import annotations
 
+import argparse
+
 try:  # the package layout of session 13 ...
     from genre_detect.evaluation.cue_report import cue_report
 except ImportError:  # ... and the flat one before it
@@ -16,6 +18,7 @@ except ImportError:  # ... and the flat one before it
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     r = cue_report(None, split="test")
     groups = r["settings"]["groups"]
     sizes = {g: v["n"] for g, v in r["documents"].items()}
