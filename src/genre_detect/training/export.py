@@ -93,7 +93,7 @@ def fuse_onnx(fp32_file: str | Path, fused_file: str | Path, config: dict | None
     options.enable_gelu_approximation = False  # exact erf GELU, as trained
     options.enable_attention = attention
     # Residual + layer norm stay Add + LayerNormalization by default: with ONNX Runtime's SkipLayerNormalization CPU
-    # kernel the fused int8 model ran 39.0 instead of 47.8 windows/s on one thread (eval/skiplayernorm_check.py).
+    # kernel the fused int8 model ran 39.0 instead of 47.8 windows/s on one thread (experiments/skiplayernorm/skiplayernorm_check.py).
     # The runtime keeps the load-time optimizer from fusing them back
     # (genre_detect.pipeline.runtime.DISABLED_OPTIMIZERS).
     options.enable_skip_layer_norm = skip_layer_norm

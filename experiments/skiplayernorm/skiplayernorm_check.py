@@ -4,7 +4,7 @@ one thread, full 256-token windows; prints windows/s and the logits of one windo
 activation scales are taken at different points). Prints figures; nothing here is a test.
 
 Usage:
-    python eval/skiplayernorm_check.py runs/minilm-register
+    python experiments/skiplayernorm/skiplayernorm_check.py runs/minilm-register
 """
 
 from __future__ import annotations
