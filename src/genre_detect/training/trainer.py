@@ -594,21 +594,22 @@ def train(args: TrainingArguments) -> Path:
                 else:
                     logits, pooled = model(ids, mask, return_pooled=True)
             if distiller is None:
-                loss = loss_fn(logits.float(), labels)
+                main_loss = loss_fn(logits.float(), labels)
             else:
-                loss = distiller.loss(loss_fn, logits.float(), labels, batch)
+                main_loss = distiller.loss(loss_fn, logits.float(), labels, batch)
+            loss = main_loss
             if adversary is not None:
                 progress = step / max(1, total)
                 factor = args.adversary_weight * (2.0 / (1.0 + math.exp(-10.0 * progress)) - 1.0)
                 # Unlabelled (distillation) windows have no gold genre: they are left out of the adversary's loss.
                 keep = [i for i, (_, g) in enumerate(batch) if g >= 0]
                 if keep:
-                    target = torch.tensor([domains.get(adversary_domain(batch[i][0].item.doc, args.adversary), 0)
+                    target = torch.tensor([domains[adversary_domain(batch[i][0].item.doc, args.adversary)]
                                            for i in keep], device=pooled.device)
                     index = torch.tensor(keep, device=pooled.device)
                     adv_logits = adversary(pooled.float()[index], labels[index], factor)
                     adv_loss = torch.nn.functional.cross_entropy(adv_logits, target)
-                    loss = loss + adv_loss
+                    loss = main_loss + adv_loss
                     adv_run += adv_loss.item() * len(keep)
                     adv_seen += len(keep)
             loss.backward()
@@ -617,7 +618,7 @@ def train(args: TrainingArguments) -> Path:
             sched.step()
             opt.zero_grad(set_to_none=True)
             step += 1
-            run_loss += (loss.item() - (adv_loss.item() if adversary is not None and keep else 0.0)) * len(batch)
+            run_loss += main_loss.item() * len(batch)
             seen += len(batch)
             if step % 25 == 0 or step == total:
                 adv = f" adversary {adv_run / adv_seen:.4f}" if adv_seen else ""
