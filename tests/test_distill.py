@@ -18,7 +18,7 @@ transformers = pytest.importorskip("transformers")
 
 from genre_detect.errors import UsageError
 from genre_detect.pipeline.windows import load_tokenizer, special_token_ids
-from genre_detect.training import distill, trainer
+from genre_detect.training import data, distill, trainer
 from genre_detect.training.data import Document, publisher_split
 from genre_detect.training.trainer import TrainingArguments, _build_classifier_class, _tokenise, sample_windows
 
@@ -99,7 +99,8 @@ def _args(tmp_path: Path, base: Path, **kw) -> TrainingArguments:
 
 @pytest.fixture()
 def fake_data(monkeypatch):
-    monkeypatch.setattr(trainer, "load_documents", lambda data_dir, sources: _docs())
+    # The trainer draws its folds through data.recipe_folds, which reads data.load_documents.
+    monkeypatch.setattr(data, "load_documents", lambda data_dir, sources: _docs())
 
 
 # -- special tokens ---------------------------------------------------------------------------------------------

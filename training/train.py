@@ -31,7 +31,7 @@ from genre_detect.pipeline.detector import DEFAULT_MODEL_NAME, Detector
 from genre_detect.pipeline.pool import calibrate, pool_logits
 from genre_detect.settings import GENRES, ModelSettings
 from genre_detect.training import TrainingArguments, train
-from genre_detect.training.data import describe
+from genre_detect.training.data import describe, recipe_folds
 from genre_detect.training.export import export_model
 from genre_detect.training.model_card import ModelCardData
 
@@ -115,7 +115,8 @@ def main() -> None:
         export_model(ckpt, model_dir, settings=settings, keep_fp32=fp32_file)
         log(f"exported {model_dir} ({(model_dir / 'model.onnx').stat().st_size / 1e6:.1f} MB int8)")
 
-    folds = evaluation_folds(args)
+    recipe = recipe_folds(args)  # read once: the evaluation folds and the training fingerprint both come from it
+    folds = evaluation_folds(args, recipe)
     if opts.limit_eval:
         rng = np.random.default_rng(args.seed)
         folds = {k: [v[i] for i in sorted(rng.choice(len(v), min(opts.limit_eval, len(v)), replace=False))]
@@ -214,7 +215,7 @@ def main() -> None:
     # Hashes of the training documents' shingles (no text), so that eval and predict can warn about overlap.
     from genre_detect.evaluation.fingerprint import training_texts, write_fingerprint
 
-    write_fingerprint(model_dir, training_texts(args), recipe=opts.config, split=args.split, seed=args.seed,
+    write_fingerprint(model_dir, training_texts(args, recipe), recipe=opts.config, split=args.split, seed=args.seed,
                       sources=list(args.sources or []), written_writers=list(args.written_writers))
     card = ModelCardData(name=DEFAULT_MODEL_NAME, metrics=metrics, sources=args.sources,
                          settings=json.loads((model_dir / "genre_detect.json").read_text()), training=run_info)

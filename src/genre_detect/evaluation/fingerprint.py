@@ -223,25 +223,19 @@ def write_fingerprint(model_dir: str | Path, texts: Iterable[str], **meta: Any) 
     return Fingerprint.build(texts, meta=meta).save(Path(model_dir) / FINGERPRINT_FILE)
 
 
-def training_texts(args: Any) -> list[str]:
+def training_texts(args: Any, folds: dict | None = None) -> list[str]:
     """The texts of the training fold of a recipe (:class:`~genre_detect.training.TrainingArguments`), drawn as
-    :func:`genre_detect.training.train` draws them: ``load_documents(args.data_dir, args.sources)``, the recipe's
-    split and seed, ``limit_docs``, plus the hand-written pairs of ``written_writers``. The synthetic parody and
-    splice documents are left out: they are made of sentences of these documents.
+    :func:`genre_detect.training.train` draws them (:func:`~genre_detect.training.data.recipe_folds`, or ``folds``
+    already drawn by it; :func:`~genre_detect.training.data.training_fold`), plus the hand-written pairs of
+    ``written_writers``. The synthetic parody and splice documents are left out: they are made of sentences of these
+    documents.
 
     Example:
         >>> texts = training_texts(TrainingArguments.from_file("training/minilm.yaml"))   # doctest: +SKIP
     """
-    import random
+    from ..training.data import recipe_folds, training_fold
 
-    from ..training.data import load_documents, publisher_split, random_split
-
-    docs = load_documents(args.data_dir, args.sources)
-    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
-    train_docs = folds["train"]
-    if args.limit_docs:
-        train_docs = random.Random(args.seed).sample(train_docs, min(args.limit_docs, len(train_docs)))
-    texts = [d.text for d in train_docs]
+    texts = [d.text for d in training_fold(args, folds if folds is not None else recipe_folds(args))]
     if args.written_writers:
         from ..training.trainer import written_documents
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..training.data import load_documents, publisher_split, random_split
+from ..training.data import recipe_folds
 
 if TYPE_CHECKING:
     from ..pipeline.detector import Detector
@@ -48,11 +48,12 @@ def doc_window_logits(det: Detector, texts: list[str]) -> list[np.ndarray]:
     return out
 
 
-def evaluation_folds(args: TrainingArguments) -> dict[str, list[Document]]:
-    """The recipe's train / calib / test folds without the headline set: headlines are training material only,
-    calibration and test are on articles."""
-    docs = load_documents(args.data_dir, args.sources)
-    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
+def evaluation_folds(args: TrainingArguments, folds: dict[str, list[Document]] | None = None
+                     ) -> dict[str, list[Document]]:
+    """The recipe's train / calib / test folds (``folds`` if :func:`~genre_detect.training.data.recipe_folds` has
+    drawn them already) without the headline set: headlines are training material only, calibration and test are on
+    articles."""
+    folds = folds if folds is not None else recipe_folds(args)
     return {k: [d for d in v if d.source != "onion_or_not"] for k, v in folds.items()}
 
 

@@ -27,7 +27,7 @@ from ..errors import GenreDetectError
 
 __all__ = [
     "Document", "LOADERS", "DEFAULT_SOURCES", "default_data_dir", "load_documents", "dedupe", "publisher_split",
-    "random_split", "read_jsonl",
+    "random_split", "read_jsonl", "recipe_folds", "training_fold",
 ]
 
 DATA_ENV = "GENRE_DETECT_DATA"
@@ -278,6 +278,23 @@ def random_split(docs: list[Document], seed: int = 13, calib: float = 0.2, test:
     n_test, n_calib = int(n * test), int(n * calib)
     return {"test": shuffled[:n_test], "calib": shuffled[n_test:n_test + n_calib],
             "train": shuffled[n_test + n_calib:]}
+
+
+def recipe_folds(args) -> dict[str, list[Document]]:
+    """A recipe's folds as training draws them: ``load_documents(args.data_dir, args.sources)``, then
+    :func:`publisher_split` (``args.split == "publisher"``) or :func:`random_split`, seeded with ``args.seed``.
+    ``args`` is a :class:`~genre_detect.training.TrainingArguments`."""
+    docs = load_documents(args.data_dir, args.sources)
+    return (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
+
+
+def training_fold(args, folds: dict[str, list[Document]]) -> list[Document]:
+    """The real documents a recipe trains on: the ``train`` fold, or a seeded sample of ``args.limit_docs`` of it
+    (smoke runs). Synthetic and hand-written documents are added by the trainer on top."""
+    docs = folds["train"]
+    if args.limit_docs:
+        docs = random.Random(args.seed).sample(docs, min(args.limit_docs, len(docs)))
+    return docs
 
 
 def describe(folds: dict[str, list[Document]]) -> dict[str, dict[str, int]]:

@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import UsageError, require
 from ..pipeline.normalise import normalise, strip_shortcuts
 from ..settings import GENRES
-from .data import SHORT_TEXT_PREFIXES, Document, describe, load_documents, publisher_split, random_split
+from .data import SHORT_TEXT_PREFIXES, Document, describe, recipe_folds, training_fold
 from .written import DEFAULT_WRITTEN_DIR, check_training_writers
 
 __all__ = ["TrainingArguments", "train", "base_model_path", "check_base_weights", "load_checkpoint",
@@ -508,13 +508,9 @@ def train(args: TrainingArguments) -> Path:
     elif args.unlabelled_sources or args.unlabelled_windows:
         raise UsageError("E300", "unlabelled_sources/unlabelled_windows need distill_from (a teacher)")
 
-    docs = load_documents(args.data_dir, args.sources)
-    folds = (publisher_split if args.split == "publisher" else random_split)(docs, seed=args.seed)
-    _log(f"{len(docs)} documents after de-duplication; folds {describe(folds)}")
-    train_docs = folds["train"]
-    if args.limit_docs:
-        rng0 = random.Random(args.seed)
-        train_docs = rng0.sample(train_docs, min(args.limit_docs, len(train_docs)))
+    folds = recipe_folds(args)
+    _log(f"{sum(map(len, folds.values()))} documents after de-duplication; folds {describe(folds)}")
+    train_docs = training_fold(args, folds)
     if args.splice_docs:
         train_docs = train_docs + splice_documents(train_docs, args.splice_docs, random.Random(args.seed + 1))
     if args.parody_docs:
