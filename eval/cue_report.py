@@ -46,10 +46,10 @@ def main() -> None:
     for path in write_cue_report(report, args.out):
         print(f"wrote {path}")
     fam = report["families"]
-    # Sincere = every sincere group, real news included, where the data has it.
+    # Sincere = every sincere group, real news included.
     print(f"{'family':<18} {'satire fired':>12} {'sincere fired':>13} {'precision':>9} {'balanced':>8}")
     for name, block in fam.items():
-        a = block["comparisons"].get("sincere", block["comparisons"]["all"])
+        a = block["comparisons"]["sincere"]
         p = "–" if a["precision"] is None else f"{a['precision']:.2f}"
         b = "–" if a["balanced_precision"] is None else f"{a['balanced_precision']:.2f}"
         print(f"{name:<18} {a['fired_satire']:>5}/{a['n_satire']:<6} {a['fired_sincere']:>6}/{a['n_sincere']:<6} "

@@ -43,6 +43,7 @@ def test_firing_counts_and_precision(data_dir):
     assert (anyc["fired_satire"], anyc["fired_sincere"]) == (3, 1)
     assert anyc["precision"] == pytest.approx(0.75)
     assert anyc["balanced_precision"] == pytest.approx(0.75)
+    assert r["families"]["any"]["comparisons"]["sincere"] == anyc  # no real news here: "sincere" is "all"
     assert r["families"]["profanity"]["fired_by_group"] == {"golbeck_satire": 1, "pen0_analysis": 0}
     fq = r["families"]["fake_quote"]["comparisons"]["golbeck_satire_vs_pen0_analysis"]
     assert (fq["fired_satire"], fq["fired_sincere"], fq["precision"]) == (1, 1, 0.5)

@@ -137,8 +137,9 @@ def _firing(docs: list[_Doc], groups: dict[str, tuple[str, ...]]) -> tuple[dict,
     # because news parody borrows the form of the news and its cues are expected to fire there more often.
     news = [g for g, spec in groups.items() if spec[1] == "reporting"]
     sin = [g for g in groups if g not in sat and g not in news]
-    # "sincere" pools every sincere group, real news included: the figure a moderator meets.
-    comparisons = {"all": (sat, sin)} | ({"news": (sat, news), "sincere": (sat, sin + news)} if news else {}) | {
+    # "sincere" pools every sincere group, real news included (the figure a moderator meets); without real news it
+    # is "all".
+    comparisons = {"all": (sat, sin), "sincere": (sat, sin + news)} | ({"news": (sat, news)} if news else {}) | {
         f"{a}_vs_{b}": ([a], [b]) for a in sat for b in sin + news}
 
     def block(key: str) -> dict:
@@ -328,7 +329,7 @@ def to_markdown(report: dict) -> str:
         + (f"; `news` is {', '.join(news)}; `with news` pools every sincere group." if news else ".")), "",
     ]
     anyc = report["families"]["any"]["comparisons"]
-    pooled = anyc.get("sincere", anyc["all"])
+    pooled = anyc["sincere"]
     lines += [(f"**Some cue fires on {_fmt(pooled['rate_satire'], True)} of satire and on "
                f"{_fmt(pooled['rate_sincere'], True)} of sincere documents** ({pooled['n_satire']} and "
                f"{pooled['n_sincere']}; issue 14 asks for at least 50% and at most 10%)."), ""]
@@ -345,7 +346,7 @@ def to_markdown(report: dict) -> str:
             fired = " | ".join(str(b["fired_by_group"][g]) for g in groups)
             cells = f"| {name} | {b['family']} |" if with_family else f"| {name} |"
             nw = b["comparisons"].get("news")
-            al = b["comparisons"].get("sincere", a)
+            al = b["comparisons"]["sincere"]
             out.append(f"{cells} {fired} | {_fmt(a['rate_satire'], True)} | {_fmt(al['rate_sincere'], True)} | "
                        f"{_fmt(a['rate_sincere'], True)} | {_fmt(nw['rate_sincere'] if nw else None, True)} | "
                        f"{_fmt(m['precision'], True)} | {_fmt(al['balanced_precision'], True)} | {rel_s} |")

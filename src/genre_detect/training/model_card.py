@@ -106,17 +106,14 @@ int8 vs fp32 ONNX on the calibration fold: label agreement {agree}, max |delta p
 
 def cue_summary(report: dict, source: str) -> dict:
     """The figures of a :func:`genre_detect.evaluation.cue_report.cue_report` that the card shows (per family)."""
-    def pooled(block: dict) -> dict:
-        return block["comparisons"].get("sincere", block["comparisons"]["all"])
-
     families = {}
     for fam, block in report["families"].items():
-        c = pooled(block)
+        c = block["comparisons"]["sincere"]
         rel = block.get("reliance") or {}
         families[fam] = {"satire": c["rate_satire"], "sincere": c["rate_sincere"],
                          "balanced_precision": c["balanced_precision"], "reliance_mean": rel.get("mean"),
                          "relied_on": rel.get("relied_on")}
-    any_ = pooled(report["families"]["any"])
+    any_ = report["families"]["any"]["comparisons"]["sincere"]
     return {"source": source, "split": report["settings"]["split"], "max_words": report["settings"]["max_words"],
             "n_satire": any_["n_satire"], "n_sincere": any_["n_sincere"], "families": families,
             "faithfulness": {k: report["faithfulness"]["all"][k] for k in (
