@@ -103,24 +103,23 @@ def _load_golbeck(root: Path) -> Iterable[Document]:
         yield Document(f"golbeck:{r['id']}", r["text"], genre, "golbeck2018", publisher)
 
 
+def _without_title(record: dict) -> str:
+    """A record's text with its title dropped where the text opens with it (titles are a shortcut)."""
+    text, title = record["text"], (record.get("title") or "").strip()
+    return text[len(title):].lstrip() if title and text.startswith(title) else text
+
+
 def _load_burfoot(root: Path) -> Iterable[Document]:
     for r in read_jsonl(root / "burfoot_baldwin2009_satire" / "data.jsonl"):
-        text = r["text"]
-        title = (r.get("title") or "").strip()
         # The first paragraph is the headline (Title Case in the satire): drop it, headlines are a shortcut.
-        if title and text.startswith(title):
-            text = text[len(title):].lstrip()
         genre = "satire" if r["label"] == "satire" else "reporting"
-        yield Document(f"burfoot:{r['id']}", text, genre, "burfoot2009", f"burfoot:{r['label']}")
+        yield Document(f"burfoot:{r['id']}", _without_title(r), genre, "burfoot2009", f"burfoot:{r['label']}")
 
 
 def _load_pen0(root: Path) -> Iterable[Document]:
     for r in read_jsonl(root / "pen0_analysis" / "data.jsonl"):
-        text = r["text"]
-        title = (r.get("title") or "").strip()
-        if title and text.startswith(title):
-            text = text[len(title):].lstrip()
-        yield Document(f"pen0:{r['id']}", text, "opinion", "pen0", f"pen0:{_first_author(r.get('author'))}")
+        yield Document(f"pen0:{r['id']}", _without_title(r), "opinion", "pen0",
+                       f"pen0:{_first_author(r.get('author'))}")
 
 
 def _load_webis(root: Path) -> Iterable[Document]:
