@@ -45,17 +45,21 @@ def log(msg: str) -> None:
 class Teacher:
     """The frozen, cut encoder and its tokenizer: pooled features of texts, batched by length."""
 
-    def __init__(self, base: Path, layer: int, threads: int) -> None:
+    def __init__(self, base: Path, layer: int | None, threads: int) -> None:
+        """``layer`` None: ``base`` is a checkpoint saved by training (its head is used as it is)."""
         import torch
 
         from genre_detect.pipeline.windows import load_tokenizer, special_token_ids
         from genre_detect.training.distill import check_teacher_weights
-        from genre_detect.training.trainer import _build_classifier_class
+        from genre_detect.training.trainer import _build_classifier_class, load_checkpoint
 
         torch.set_num_threads(threads)
-        log(f"teacher weights sha256 ok: {check_teacher_weights(base)}")
         self.base = base
-        self.model = _build_classifier_class().from_base(base, len(GENRES), readout=f"layer:{layer}").eval()
+        if layer is None:
+            self.model = load_checkpoint(base)
+        else:
+            log(f"teacher weights sha256 ok: {check_teacher_weights(base)}")
+            self.model = _build_classifier_class().from_base(base, len(GENRES), readout=f"layer:{layer}").eval()
         for p in self.model.parameters():
             p.requires_grad_(False)
         self.tokenizer = load_tokenizer(str(base / "tokenizer.json"))
@@ -66,11 +70,13 @@ class Teacher:
         encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
         return [[self.cls_id, *e.ids[:body_max], self.sep_id] for e in encs]
 
-    def features(self, rows: list[list[int]], batch_size: int = 32) -> np.ndarray:
+    def features(self, rows: list[list[int]], batch_size: int = 32, logits: bool = False) -> np.ndarray:
+        """Pooled states (or, with ``logits``, the head's genre logits) of token rows, in bf16, sorted by length."""
         import torch
 
         order = sorted(range(len(rows)), key=lambda i: len(rows[i]))
-        out = np.zeros((len(rows), self.model.encoder.config.hidden_size), dtype=np.float32)
+        width = len(GENRES) if logits else self.model.encoder.config.hidden_size
+        out = np.zeros((len(rows), width), dtype=np.float32)
         t0 = time.time()
         for b in range(0, len(order), batch_size):
             idx = order[b : b + batch_size]
@@ -81,8 +87,8 @@ class Teacher:
                 ids[j, : len(rows[i])] = torch.tensor(rows[i])
                 mask[j, : len(rows[i])] = 1
             with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
-                _, pooled = self.model(ids, mask, return_pooled=True)
-            out[idx] = pooled.float().numpy()
+                head_out, pooled = self.model(ids, mask, return_pooled=True)
+            out[idx] = (head_out if logits else pooled).float().numpy()
             if (b // batch_size) % 40 == 0:
                 log(f"  {b + len(idx)}/{len(rows)} windows ({time.time() - t0:.0f}s)")
         return out
@@ -163,6 +169,25 @@ def doc_scores(head: dict, x: np.ndarray, owner: np.ndarray, n: int) -> np.ndarr
     return np.array([p[owner == k].mean() for k in range(n)])
 
 
+def score_checkpoint(path: Path, args, threads: int, max_tiles: int) -> dict:
+    """Development figures of a trained teacher checkpoint, scored as the probe heads are (no test fold)."""
+    from genre_detect.training.data import recipe_folds
+    from genre_detect.training.written import load_written_pairs
+
+    teacher = Teacher(path, None, threads)
+    body_max = args.max_length - 2
+    folds = recipe_folds(args)
+    w7 = load_written_pairs(args.written_dir, ["w7"])
+    calib_rows, calib_owner = tiles(teacher, [d.text for d in folds["calib"]], body_max, max_tiles)
+    w7_rows, w7_owner = tiles(teacher, [t.text for t in w7], body_max, max_tiles)
+    dev = {"calib_x": teacher.features(calib_rows, logits=True), "calib_owner": np.array(calib_owner),
+           "calib_y": np.array([GENRES.index(d.genre) for d in folds["calib"]]),
+           "w7_x": teacher.features(w7_rows, logits=True), "w7_owner": np.array(w7_owner),
+           "w7_labels": [t.label for t in w7]}
+    identity = {"weight": np.eye(len(GENRES)), "bias": np.zeros(len(GENRES))}   # the rows are logits already
+    return {"checkpoint": str(path), **dev_figures(identity, dev)}
+
+
 def dev_figures(head: dict, dev: dict) -> dict:
     from sklearn.metrics import roc_auc_score
 
@@ -188,9 +213,14 @@ def main() -> None:
     ap.add_argument("--output", default="runs/probe-teacher")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-tiles", type=int, default=6, help="windows per calibration document scored (dev only)")
+    ap.add_argument("--score", metavar="CHECKPOINT", help="only score a trained teacher checkpoint on the development "
+                    "material (calibration fold, w7), as the probe heads are scored")
     opts = ap.parse_args()
 
     args = TrainingArguments.from_file(opts.recipe)
+    if opts.score:
+        print(json.dumps(score_checkpoint(Path(opts.score), args, opts.threads, opts.max_tiles), indent=2))
+        return
     out = Path(opts.output)
     out.mkdir(parents=True, exist_ok=True)
     body_max = args.max_length - 2
